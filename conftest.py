@@ -1,0 +1,229 @@
+"""Database servers for the test suite.
+
+Each backend is either a private server started here (in a temporary data
+directory, on a free port, so failure tests may stop and restart it) or an
+external one named by an environment variable:
+
+    DJIMPORT_TEST_MYSQL=mysql://user:password@host:port
+
+When no server can be had the tests that need it are skipped with the reason,
+unless ``DJIMPORT_REQUIRE_BACKENDS`` names the backend (CI sets it): then the
+missing backend is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with code {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on port {port} within {timeout} s")
+
+
+@dataclass
+class Server:
+    """Where a test server listens, and (for private servers) how to stop and start it."""
+
+    backend: str
+    host: str
+    port: int
+    user: str
+    password: str
+    private: bool = False
+    _start: object = field(default=None, repr=False)
+    _proc: subprocess.Popen | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        if not self.private:
+            pytest.skip("stopping the server needs a private test server")
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            self._proc.wait(30)
+        self._proc = None
+
+    def start(self) -> None:
+        if self._proc is None:
+            self._proc = self._start()
+
+    def configure_datajoint(self) -> None:
+        """Point DataJoint's default connection at this server."""
+        import datajoint as dj
+
+        dj.config["database.host"] = self.host
+        dj.config["database.port"] = self.port
+        dj.config["database.user"] = self.user
+        dj.config["database.password"] = self.password
+        dj.config["database.use_tls"] = False
+        if int(dj.__version__.split(".")[0]) >= 2:
+            dj.config["database.backend"] = self.backend
+        dj.config["safemode"] = False
+
+
+def _required(backend: str) -> bool:
+    return backend in os.environ.get("DJIMPORT_REQUIRE_BACKENDS", "").replace(",", " ").split()
+
+
+def _unavailable(backend: str, reason: str):
+    if _required(backend):
+        pytest.fail(f"{backend} backend required by DJIMPORT_REQUIRE_BACKENDS but unavailable: {reason}")
+    pytest.skip(f"no {backend} server: {reason}")
+
+
+def _server_from_url(backend: str, url: str) -> Server:
+    parts = urllib.parse.urlsplit(url)
+    return Server(
+        backend,
+        parts.hostname or "127.0.0.1",
+        parts.port or 3306,
+        urllib.parse.unquote(parts.username or "root"),
+        urllib.parse.unquote(parts.password or ""),
+    )
+
+
+def _mariadb_binaries() -> tuple[str, str] | None:
+    path = os.environ.get("PATH", "") + os.pathsep + "/usr/sbin:/usr/local/sbin"
+    server = shutil.which("mariadbd", path=path) or shutil.which("mysqld", path=path)
+    install = shutil.which("mariadb-install-db", path=path) or shutil.which("mysql_install_db", path=path)
+    return (server, install) if server and install else None
+
+
+def _private_mariadb(tmp: Path) -> Server:
+    binaries = _mariadb_binaries()
+    if binaries is None:
+        raise RuntimeError("mariadbd/mysqld and mariadb-install-db not found on PATH")
+    server_bin, install_bin = binaries
+    datadir = tmp / "data"
+    user = ["--user=root"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [install_bin, "--no-defaults", f"--datadir={datadir}", "--auth-root-authentication-method=normal",
+         "--skip-test-db", *user],
+        check=True, capture_output=True, timeout=120,
+    )
+    port = _free_port()
+
+    def start() -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
+             f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
+             "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
+             "--max-connections=500", *user],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(port, 60, proc)
+        return proc
+
+    server = Server("mysql", "127.0.0.1", port, "root", "", private=True, _start=start)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def mysql_server():
+    """A MySQL/MariaDB server: external through DJIMPORT_TEST_MYSQL, else a private one."""
+    url = os.environ.get("DJIMPORT_TEST_MYSQL")
+    if url:
+        yield _server_from_url("mysql", url)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="djimport-mysql-"))
+    try:
+        server = _private_mariadb(tmp)
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _unavailable("mysql", str(exc))
+    try:
+        yield server
+    finally:
+        if server._proc is not None:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+BACKENDS = os.environ.get("DJIMPORT_TEST_BACKENDS", "mysql").replace(",", " ").split()
+
+
+@pytest.fixture(params=BACKENDS)
+def server(request):
+    """Every backend the suite runs on, one at a time, with DataJoint pointed at it."""
+    srv = request.getfixturevalue(f"{request.param}_server")
+    srv.start()
+    srv.configure_datajoint()
+    return srv
+
+
+@pytest.fixture
+def connection(server):
+    """DataJoint's default connection to ``server``, opened afresh."""
+    import datajoint as dj
+
+    conn = dj.conn(reset=True)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def schema_name(connection):
+    """A fresh schema name, dropped (if created) at the end of the test."""
+    import uuid
+
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    yield name
+    drop_schema(name)
+
+
+def drop_schema(name: str) -> None:
+    import datajoint as dj
+
+    conn = dj.conn()
+    if getattr(getattr(conn, "adapter", None), "backend", "mysql") == "postgresql":
+        conn.query(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    else:
+        conn.query(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@pytest.fixture
+def university(schema_name):
+    """The university example declared and filled in a fresh schema; yields its name."""
+    from tests import university as uni
+
+    uni.fill(uni.declare(schema_name))
+    return schema_name
+
+
+@pytest.fixture(autouse=True)
+def _restore_import_state():
+    """Each test leaves sys.modules and sys.meta_path as it found them, and djimport's caches empty."""
+    modules = dict(sys.modules)
+    meta_path = list(sys.meta_path)
+    yield
+    for name in [n for n in sys.modules if n not in modules and n.startswith("djschemas.")]:
+        del sys.modules[name]
+        vars(sys.modules["djschemas"]).pop(name.partition(".")[2], None)
+    sys.meta_path[:] = meta_path
+    if "djimport" in sys.modules:
+        sys.modules["djimport"].invalidate_caches()

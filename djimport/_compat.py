@@ -1,0 +1,155 @@
+"""Everything djimport needs from DataJoint's internals, for both lines (0.14.x and 2.x).
+
+Keep every private attribute of DataJoint that djimport touches in this module,
+so that a new DataJoint release is checked here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Callable
+
+import datajoint as dj
+from datajoint.errors import DataJointError
+from datajoint.heading import Heading
+from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
+from datajoint.utils import to_camel_case
+
+__all__ = ["DataJointError", "IS_V2", "Part"]
+
+IS_V2 = int(dj.__version__.split(".")[0]) >= 2
+if IS_V2:
+    from datajoint import instance as _instance
+MASTER_TIERS = (Manual, Lookup, Imported, Computed)
+
+
+def default_connection():
+    """DataJoint's own default connection (``dj.conn()``), opened on first use."""
+    return dj.conn()
+
+
+def backend(connection) -> str:
+    """``"mysql"`` or ``"postgresql"``."""
+    return connection.adapter.backend if IS_V2 else "mysql"
+
+
+def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
+    return connection.query(sql, args).fetchall()
+
+
+def describe(connection) -> str:
+    """``user@host:port`` of an open connection; never the password."""
+    info = connection.conn_info
+    return f"{info['user']}@{info['host']}:{info['port']}"
+
+
+def describe_default() -> str:
+    """``user@host:port`` of DataJoint's default connection, or of the server it would
+    connect to when there is none yet; never the password."""
+    existing = _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+    if existing is not None:
+        return describe(existing)
+    host = str(dj.config["database.host"])
+    port = dj.config["database.port"] or (5432 if backend_configured() == "postgresql" else 3306)
+    if ":" in host:
+        host, port = host.rsplit(":", 1)
+    return f"{dj.config['database.user']}@{host}:{port}"
+
+
+def backend_configured() -> str:
+    return dj.config["database.backend"] if IS_V2 else "mysql"
+
+
+def tier_of(table_name: str) -> tuple[type | None, str | None]:
+    """The tier class of a table, and for a part table the name of its master.
+
+    Returns ``(None, None)`` for names outside DataJoint's conventions.
+    """
+    for tier in MASTER_TIERS:
+        if re.fullmatch(tier.tier_regexp, table_name):
+            return tier, None
+    match = re.fullmatch(Part.tier_regexp, table_name)
+    if match:
+        return Part, match.group("master")
+    return None, None
+
+
+def class_name(table_name: str) -> str:
+    """The class name DataJoint gives a table: ``#letter_grade`` -> ``LetterGrade``,
+    ``__session__trial`` -> ``Trial``."""
+    match = re.fullmatch(Part.tier_regexp, table_name)
+    return to_camel_case(match.group("part") if match else table_name)
+
+
+def bind(table_class: type, schema, context: dict) -> None:
+    """Attach a table class to an existing table without any query.
+
+    This is what ``Schema._decorate_table`` does minus its ``is_declared``
+    query per table (and, in 2.x with create_tables, the heading load): the
+    heading stays lazy and is read on first use.
+    """
+    table_class.database = schema.database
+    table_class._connection = schema.connection
+    table_class._heading = Heading(
+        table_info=dict(
+            conn=schema.connection, database=schema.database, table_name=table_class.table_name, context=context
+        )
+    )
+    table_class._support = [table_class.full_table_name]
+    table_class.declaration_context = context
+
+
+def forget_dependencies(connection) -> None:
+    """Make DataJoint reload its foreign-key graph (diagrams, cascades) on next use."""
+    connection.dependencies.clear()
+
+
+def make_table_class(table_name: str, tier: type, module_name: str, master: type | None = None) -> type:
+    name = class_name(table_name)
+    namespace = {"__module__": module_name, "__qualname__": f"{master.__qualname__}.{name}" if master else name}
+    if master is not None:
+        namespace.update(definition=..., _master=master)
+    return type(name, (tier,), namespace)
+
+
+class ModuleSchema(dj.Schema):
+    """The ``schema`` of an imported module.
+
+    Unlike a plain Schema with ``create_tables=False``, which binds a class to a
+    table that does not exist and fails later, it refuses at once to declare a
+    new table unless ``djimport.create_tables`` is in force, and it hands every
+    class it binds to its module (``adopt``).
+    """
+
+    adopt: Callable[[type], None]
+    table_exists: Callable[[str], bool]
+
+    def __call__(self, cls, *, context=None):
+        if context is None:
+            caller = inspect.currentframe().f_back
+            # The module's classes first, so that `-> Student` works as well as `-> uni.Student`.
+            context = {**self.context, **caller.f_globals, **caller.f_locals}
+            del caller
+        if not self.create_tables and not self.table_exists(cls.table_name):
+            raise DataJointError(
+                f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
+                f"was imported without create_tables. Declare it inside "
+                f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
+            )
+        cls = super().__call__(cls, context=context)
+        self.adopt(cls)
+        return cls
+
+
+def make_schema(connection, database: str, module_dict: dict) -> ModuleSchema:
+    """A schema object for an existing database, without the query ``Schema()`` runs to check it exists."""
+    schema = ModuleSchema(context=module_dict, connection=connection, create_schema=False, create_tables=False)
+    schema.database = database
+    connection.register(schema)
+    return schema
+
+
+def create_schema(connection, database: str) -> None:
+    """Create an empty schema on the server (DataJoint's own CREATE, with its bookkeeping)."""
+    dj.Schema(database, connection=connection, create_schema=True, create_tables=False)

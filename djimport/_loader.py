@@ -1,0 +1,201 @@
+"""The loader: builds, and on reload updates, the module of one database schema."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import threading
+import types
+import warnings
+from importlib.machinery import ModuleSpec
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from ._introspect import TableRow
+    from ._root import Root
+
+
+class SchemaModule(types.ModuleType):
+    """The module of a database schema: ``schema``, one DataJoint class per table, ``__all__``."""
+
+    def __repr__(self) -> str:
+        loader = self.__spec__.loader
+        return f"<schema module {self.__name__!r}: `{loader.schema}` on {loader.server}, {len(loader.classes)} tables>"
+
+
+class SchemaLoader:
+    """Loads ``<root>.<schema>``; it is also the module's state between reloads.
+
+    ``importlib.reload`` calls :meth:`exec_module` again on the same module (the
+    finder hands back the same spec, hence the same loader): the loader
+    compares the fresh listing with the one the module was built from and
+    changes only what differs.
+    """
+
+    def __init__(self, root: Root, schema: str) -> None:
+        self.root = root
+        self.schema = schema
+        self.server = ""
+        self.listing: tuple[TableRow, ...] | None = None
+        self.classes: dict[str, type] = {}  # table name -> class, parts included
+        self._warned: set[str] = set()
+        self._lock = threading.RLock()
+        self._creating = 0
+
+    def create_module(self, spec: ModuleSpec) -> SchemaModule:
+        return SchemaModule(spec.name)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        connection, listing = self._list(module.__name__)
+        with self._lock:
+            if listing != self.listing:
+                self._update(module, connection, listing)
+
+    def _list(self, fullname: str):
+        try:
+            connection = self.root.connection()
+            listing = self.root.listings.tables(self.schema)
+        except Exception as exc:
+            raise ImportError(
+                f"Cannot import {fullname}: DataJoint server {self.root.describe()} is unavailable "
+                f"({type(exc).__name__}: {exc}). Check dj.config['database.host'] and the server.",
+                name=fullname,
+            ) from exc
+        if listing is None:
+            raise ModuleNotFoundError(self._not_found_message(fullname), name=fullname)
+        return connection, listing
+
+    def _not_found_message(self, fullname: str) -> str:
+        message = f"No schema `{self.schema}` on DataJoint server {self.root.describe()} (import {fullname})."
+        with contextlib.suppress(Exception):  # the hint is a courtesy; the error above is the answer
+            matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
+            if matches:
+                message += " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+        return message + (
+            f" To create it: `with djimport.create_tables({self.schema!r}, create_schema=True) as module: ...`."
+        )
+
+    def _update(self, module: types.ModuleType, connection, listing: tuple[TableRow, ...]) -> None:
+        from . import _compat
+
+        namespace = vars(module)
+        schema = namespace.get("schema")
+        if schema is None:
+            schema = _compat.make_schema(connection, self.schema, namespace)
+            schema.adopt = self._adopter(module)
+            schema.table_exists = self._table_exists
+        # Plan: build and bind every new class before touching the module, so that
+        # a failure here leaves the module exactly as it was.
+        names = {row.name for row in listing}
+        dropped = [name for name in self.classes if name not in names]
+        new: dict[str, type] = {}
+        parts: list[tuple[str, str]] = []
+        for row in listing:
+            if row.name in self.classes or not self._conventional(row):
+                continue
+            tier, master = _compat.tier_of(row.name)
+            if master is None:
+                new[row.name] = _compat.make_table_class(row.name, tier, module.__name__)
+            else:
+                parts.append((row.name, master))
+        for name, master in parts:
+            master_class = new.get(master) or (None if master in dropped else self.classes.get(master))
+            if master_class is None:
+                self._warn(name, f"part table `{self.schema}`.`{name}` has no master table `{master}`; skipped")
+                continue
+            new[name] = _compat.make_table_class(name, _compat.Part, module.__name__, master_class)
+        for cls in new.values():
+            _compat.bind(cls, schema, namespace)
+
+        # Apply: plain assignments from here on, nothing that can fail half-way.
+        for name in dropped:
+            cls = self.classes.pop(name)
+            owner = cls._master if issubclass(cls, _compat.Part) else module
+            if vars(owner).get(cls.__name__) is cls:
+                delattr(owner, cls.__name__)
+        for name, cls in new.items():
+            self.classes[name] = cls
+            setattr(cls._master if issubclass(cls, _compat.Part) else module, cls.__name__, cls)
+        namespace["schema"] = schema
+        self.server = _compat.describe(connection)
+        self.listing = listing
+        self._refresh_summary(module)
+        if new or dropped:
+            _compat.forget_dependencies(connection)
+
+    def _conventional(self, row: TableRow) -> bool:
+        from . import _compat
+
+        if row.name.startswith("~"):  # DataJoint's own bookkeeping tables (~log, ~jobs, ~lineage)
+            return False
+        if row.is_view:
+            self._warn(row.name, f"`{self.schema}`.`{row.name}` is a view; skipped")
+            return False
+        if _compat.tier_of(row.name)[0] is None:
+            self._warn(
+                row.name,
+                f"table `{self.schema}`.`{row.name}` does not follow DataJoint's naming conventions; skipped "
+                f"(reach it with dj.FreeTable(conn, '`{self.schema}`.`{row.name}`'))",
+            )
+            return False
+        return True
+
+    def _warn(self, table: str, message: str) -> None:
+        if table not in self._warned:
+            self._warned.add(table)
+            warnings.warn(message, stacklevel=2)
+
+    def _refresh_summary(self, module: types.ModuleType) -> None:
+        from . import _compat
+
+        comments = {row.name: row.comment for row in self.listing or ()}
+        masters = [cls for cls in self.classes.values() if not issubclass(cls, _compat.Part)]
+        module.__all__ = sorted(cls.__name__ for cls in masters)
+        lines = [
+            f"DataJoint schema `{self.schema}` on {self.server}, imported by djimport.",
+            "",
+            "Tables:" if self.classes else "No tables.",
+        ]
+        width = max((len(cls.__qualname__) for cls in self.classes.values()), default=0)
+        for name, cls in sorted(self.classes.items(), key=lambda item: item[1].__qualname__):
+            tier = _compat.tier_of(name)[0].__name__
+            lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comments.get(name, '')}".rstrip())
+        module.__doc__ = "\n".join(lines)
+
+    def _adopter(self, module: types.ModuleType):
+        def adopt(cls: type) -> None:
+            """Take a class declared through ``module.schema`` into the module, with its parts."""
+            from . import _compat
+
+            with self._lock:
+                if cls.table_name in self.classes:
+                    return  # the module keeps the class it already has for that table
+                setattr(module, cls.__name__, cls)
+                self.classes[cls.table_name] = cls
+                for attr in vars(cls).values():
+                    if isinstance(attr, type) and issubclass(attr, _compat.Part):
+                        self.classes[attr.table_name] = attr
+                self._refresh_summary(module)
+
+        return adopt
+
+    def _table_exists(self, table: str) -> bool:
+        from ._introspect import table_exists
+
+        return table_exists(self.root.connection(), self.schema, table)
+
+    @contextlib.contextmanager
+    def creating(self, module: types.ModuleType) -> Iterator[None]:
+        """Let ``module.schema`` declare new tables for the duration of the block."""
+        schema = vars(module)["schema"]
+        with self._lock:
+            self._creating += 1
+            schema.create_tables = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._creating -= 1
+                if not self._creating:
+                    schema.create_tables = False
+            self.root.listings.forget(self.schema)

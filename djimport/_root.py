@@ -1,0 +1,85 @@
+"""A root package name (``djschemas``) bound to one DataJoint connection and its listings cache."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ._cache import Listings, default_ttl
+
+DEFAULT_ROOT = "djschemas"
+
+
+class Root:
+    """Where the modules ``<name>.<schema>`` come from.
+
+    ``connect`` returns the DataJoint connection to use; it is called on every
+    import and reload, so it must be cheap once connected (``dj.conn`` is).
+    DataJoint itself is imported on first use, never at start-up.
+    """
+
+    def __init__(self, name: str, connect: Callable[[], object] | None = None) -> None:
+        self.name = name
+        self._connect = connect
+        self.listings = Listings(self._fetch_schemas, self._fetch_tables, default_ttl())
+
+    def connection(self):
+        if self._connect is None:
+            from . import _compat
+
+            return _compat.default_connection()
+        return self._connect()
+
+    def describe(self) -> str:
+        """``user@host:port`` of the server, without connecting."""
+        from . import _compat
+
+        if self._connect is None:
+            return _compat.describe_default()
+        return _compat.describe(self._connect())
+
+    def _fetch_schemas(self) -> tuple[str, ...]:
+        from ._introspect import list_schemas
+
+        return list_schemas(self.connection())
+
+    def _fetch_tables(self, schema: str):
+        from ._introspect import list_tables
+
+        return list_tables(self.connection(), schema)
+
+
+def register(name: str, connect: Callable[[], object] | None = None) -> Root:
+    """The root called ``name``, registered with the finder on first call."""
+    from ._finder import finder
+
+    root = finder.roots.get(name)
+    if root is None:
+        root = finder.roots[name] = Root(name, connect)
+    return root
+
+
+def package_functions(package: str):
+    """``__getattr__`` and ``__dir__`` (PEP 562) for a root package.
+
+    ``djschemas.uni`` imports the schema module on first access, and
+    ``dir(djschemas)`` lists the schemas whose names are identifiers, for
+    tab completion; other names are reached with :func:`djimport.load`.
+    """
+    import importlib
+    import keyword
+    import sys
+
+    def __getattr__(name: str):
+        if name.startswith("_"):  # dunder probes from IPython, pickle, inspect, ...
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return importlib.import_module(f"{package}.{name}")
+
+    def __dir__() -> list[str]:
+        from ._finder import finder
+
+        schemas = finder.roots[package].listings.schemas()
+        names = set(vars(sys.modules[package]))
+        names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s))
+        return sorted(names)
+
+    return __getattr__, __dir__
