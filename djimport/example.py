@@ -1,0 +1,144 @@
+"""The university example of DataJoint's docs and test suite, with data generated here.
+
+The table definitions follow DataJoint's ``tests/schema_university.py``, written
+in DataJoint 2.x's portable core types (``int32``, ``int16``) so that they
+declare on MySQL and PostgreSQL alike; for DataJoint 0.14, which predates
+core types, :func:`declare` spells them as MySQL types. The rows come from a
+seeded generator, so every run has the same data. ``djimport demo`` and the
+test suite both load this example.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+
+import datajoint as dj
+
+from ._compat import IS_V2
+
+DEFINITIONS = {
+    "Student": ("Manual", """
+        student_id : int32   # university-wide ID number
+        ---
+        first_name      : varchar(40)
+        last_name       : varchar(40)
+        sex             : enum('F', 'M', 'U')
+        date_of_birth   : date
+        home_address    : varchar(120) # mailing street address
+        home_city       : varchar(60)  # mailing address
+        home_state      : char(2)      # US state acronym: e.g. OH
+        home_zip        : char(10)     # zipcode e.g. 93979-4979
+        home_phone      : varchar(20)  # e.g. 414.657.6883x0881
+        """),
+    "Department": ("Manual", """
+        dept : varchar(6)   # abbreviated department name, e.g. BIOL
+        ---
+        dept_name    : varchar(200)  # full department name
+        dept_address : varchar(200)  # mailing address
+        dept_phone   : varchar(20)
+        """),
+    "StudentMajor": ("Manual", """
+        -> Student
+        ---
+        -> Department
+        declare_date :  date  # when student declared her major
+        """),
+    "Course": ("Manual", """
+        -> Department
+        course  : int32   # course number, e.g. 1010
+        ---
+        course_name :  varchar(200)  # e.g. "Neurobiology of Sensation and Movement."
+        credits     :  decimal(3,1)  # number of credits earned by completing the course
+        """),
+    "Term": ("Manual", """
+        term_year : int16
+        term      : enum('Spring', 'Summer', 'Fall')
+        """),
+    "Section": ("Manual", """
+        -> Course
+        -> Term
+        section : char(1)
+        ---
+        auditorium   :  varchar(12)
+        """),
+    "CurrentTerm": ("Manual", """
+        omega=0 : int16
+        ---
+        -> Term
+        """),
+    "Enroll": ("Manual", """
+        -> Student
+        -> Section
+        """),
+    "LetterGrade": ("Lookup", """
+        grade : char(2)
+        ---
+        points : decimal(3,2)
+        """),
+    "Grade": ("Manual", """
+        -> Enroll
+        ---
+        -> LetterGrade
+        """),
+}
+
+LETTER_GRADES = [("A", 4.00), ("A-", 3.67), ("B+", 3.33), ("B", 3.00), ("B-", 2.67), ("C+", 2.33),
+                 ("C", 2.00), ("C-", 1.67), ("D+", 1.33), ("D", 1.00), ("F", 0.00)]
+STATES = ["OH", "UT", "TX", "NM", "OK", "CA", "NY", "WA", "MA", "IL"]
+FIRST = ["Ann", "Bob", "Cai", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lou"]
+LAST = ["Smith", "Jones", "Lee", "Diaz", "Khan", "Ng", "Brown", "Moore", "Hill", "Wu"]
+DEPARTMENTS = [("BIOL", "Life Sciences"), ("CS", "Computer Science"), ("MATH", "Mathematics"),
+               ("PHYS", "Physics")]
+
+
+_MYSQL_TYPES = {"int32": "int", "int16": "smallint"}  # core type -> DataJoint 0.14 type
+
+
+def definition(name: str) -> str:
+    """The definition of table class ``name`` for the installed DataJoint."""
+    text = DEFINITIONS[name][1]
+    if IS_V2:
+        return text
+    return re.sub(r"\b(int32|int16)\b", lambda m: _MYSQL_TYPES[m.group(1)], text)
+
+
+def declare(schema_name: str, connection=None) -> dict[str, type]:
+    """Declare the university tables in ``schema_name`` and return their classes."""
+    context: dict[str, type] = {}
+    schema = dj.Schema(schema_name, context=context, connection=connection or dj.conn())
+    for name, (tier, _) in DEFINITIONS.items():
+        cls = type(name, (getattr(dj, tier),), {"definition": definition(name)})
+        context[name] = schema(cls)
+    return context
+
+
+def fill(tables: dict[str, type], students: int = 60, seed: int = 0) -> None:
+    """Insert a few hundred rows of made-up but consistent data."""
+    rnd = random.Random(seed)
+    tables["LetterGrade"].insert(LETTER_GRADES, skip_duplicates=True)
+    tables["Department"].insert(
+        [(d, name, f"{i + 1} Campus Way", f"555-010{i}") for i, (d, name) in enumerate(DEPARTMENTS)]
+    )
+    tables["Student"].insert(
+        [
+            (i, rnd.choice(FIRST), rnd.choice(LAST), rnd.choice("FMU"),
+             datetime.date(1980 + rnd.randrange(20), 1 + rnd.randrange(12), 1 + rnd.randrange(28)),
+             f"{rnd.randrange(1, 999)} Main St", "Springfield", rnd.choice(STATES), f"{rnd.randrange(10000, 99999)}",
+             f"555.{rnd.randrange(100, 999)}.{rnd.randrange(1000, 9999)}")
+            for i in range(students)
+        ]
+    )
+    majors = [(i, rnd.choice(DEPARTMENTS)[0], datetime.date(2020, 9, 1)) for i in range(students) if rnd.random() < 0.7]
+    tables["StudentMajor"].insert(majors)
+    courses = [(d, 1000 + 10 * k, f"{name} {k}", rnd.choice([3.0, 4.0])) for d, name in DEPARTMENTS for k in range(4)]
+    tables["Course"].insert(courses)
+    terms = [(year, term) for year in (2022, 2023) for term in ("Spring", "Fall")]
+    tables["Term"].insert(terms)
+    tables["CurrentTerm"].insert1((0, 2023, "Fall"))
+    sections = [(d, c, y, t, s, f"R{rnd.randrange(100, 400)}") for d, c, _, _ in courses for y, t in terms for s in "ab"]
+    tables["Section"].insert(sections)
+    enrolls = [(i, *sec[:5]) for i in range(students) for sec in rnd.sample(sections, 4)]
+    tables["Enroll"].insert(enrolls)
+    tables["Grade"].insert([(*e, rnd.choice(LETTER_GRADES)[0]) for e in enrolls if rnd.random() < 0.9])
