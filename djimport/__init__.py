@@ -12,9 +12,12 @@ import types
 from ._cache import DEFAULT_TTL, set_default_ttl
 from ._create import create_tables
 from ._finder import Installation, finder, install
+from ._mount import mount, unmount
 from ._root import DEFAULT_ROOT
 
-__all__ = ["DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "set_ttl"]
+__all__ = [
+    "DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "mount", "set_ttl", "unmount",
+]
 
 
 def load(schema: str) -> types.ModuleType:

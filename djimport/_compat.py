@@ -34,6 +34,10 @@ def backend(connection) -> str:
     return connection.adapter.backend if IS_V2 else "mysql"
 
 
+def is_connection(obj: object) -> bool:
+    return isinstance(obj, dj.Connection)
+
+
 def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
     return connection.query(sql, args).fetchall()
 

@@ -31,7 +31,8 @@ def schema_of(fullname: str, roots: Mapping[str, object]) -> tuple[str, str] | N
 
 
 class SchemaFinder:
-    """Finds the module of database schema ``schema`` under each registered root."""
+    """Finds the module of database schema ``schema`` under each registered root,
+    and the package of each root that :func:`djimport.mount` made."""
 
     def __init__(self) -> None:
         self.roots: dict[str, Root] = {}
@@ -39,7 +40,12 @@ class SchemaFinder:
     def find_spec(self, fullname: str, path: object = None, target: ModuleType | None = None) -> ModuleSpec | None:
         hit = schema_of(fullname, self.roots)
         if hit is None:
-            return None
+            root = self.roots.get(fullname)
+            if root is None or not root.mounted:
+                return None
+            from ._root import RootPackageLoader
+
+            return ModuleSpec(fullname, RootPackageLoader(), origin="djimport", is_package=True)
         # importlib.reload() passes the module as target: hand back its own spec so a
         # reload that fails leaves __spec__ and __loader__ exactly as they were.
         spec = getattr(target, "__spec__", None)

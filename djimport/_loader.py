@@ -10,6 +10,8 @@ import warnings
 from importlib.machinery import ModuleSpec
 from typing import TYPE_CHECKING, Iterator
 
+from ._root import DEFAULT_ROOT
+
 if TYPE_CHECKING:
     from ._introspect import TableRow
     from ._root import Root
@@ -71,9 +73,8 @@ class SchemaLoader:
             matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
             if matches:
                 message += " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
-        return message + (
-            f" To create it: `with djimport.create_tables({self.schema!r}, create_schema=True) as module: ...`."
-        )
+        name = self.schema if self.root.name == DEFAULT_ROOT else fullname
+        return message + f" To create it: `with djimport.create_tables({name!r}, create_schema=True) as module: ...`."
 
     def _update(self, module: types.ModuleType, connection, listing: tuple[TableRow, ...]) -> None:
         from . import _compat

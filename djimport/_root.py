@@ -17,9 +17,10 @@ class Root:
     DataJoint itself is imported on first use, never at start-up.
     """
 
-    def __init__(self, name: str, connect: Callable[[], object] | None = None) -> None:
+    def __init__(self, name: str, connect: Callable[[], object] | None = None, *, mounted: bool = False) -> None:
         self.name = name
         self._connect = connect
+        self.mounted = mounted  # True: no package on disk, the finder makes the root package itself
         self.listings = Listings(self._fetch_schemas, self._fetch_tables, default_ttl())
 
     def connection(self):
@@ -83,3 +84,20 @@ def package_functions(package: str):
         return sorted(names)
 
     return __getattr__, __dir__
+
+
+class RootPackageLoader:
+    """Makes the package of a mounted root: no files, ``__path__ == []``, and the
+    same lazy ``__getattr__`` and ``__dir__`` as ``djschemas``."""
+
+    def create_module(self, spec):
+        return None  # the default module
+
+    def exec_module(self, module) -> None:
+        from ._finder import finder
+
+        root = finder.roots[module.__name__]
+        module.__doc__ = (
+            f"DataJoint schemas of {root.describe()}, as modules: ``import {root.name}.<schema>`` (djimport.mount)."
+        )
+        module.__getattr__, module.__dir__ = package_functions(module.__name__)
