@@ -39,7 +39,7 @@ TOUR = [
      "        advisor_name : varchar(40)\n"
      "        '''\n"
      "\n"
-     "uni.Advisor.insert1((0, 'Dr. Gauss'))\n"
+     "uni.Advisor.insert1({'student_id': 0, 'advisor_name': 'Dr. Gauss'})\n"
      "uni.Advisor * uni.Student.proj('first_name', 'last_name')"),
     ("A reload keeps the classes it had; within the listing's TTL it costs no query.",
      "import importlib\n"
@@ -82,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
     datadir = args.datadir or _embedded.default_datadir()
     try:
         if args.stop:
-            said = "Stopped" if _embedded.stop(datadir) else "No server was running in"
-            say(f"{said} the embedded PostgreSQL server in {datadir}.")
+            stopped = _embedded.stop(datadir)
+            say(f"{'Stopped' if stopped else 'No server was running in'} the embedded PostgreSQL server in {datadir}.")
             return 0
         _check_datajoint()
         began = time.monotonic()
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"djimport demo: {exc}", file=sys.stderr)
         return 1
-    say(f"Tour done in {time.monotonic() - began:.1f} s. The server keeps running; `djimport demo --stop` stops it.")
+    say(f"Done in {time.monotonic() - began:.1f} s. The server keeps running; `djimport demo --stop` stops it.")
     say("To do the same in your own Python session, point DataJoint at the server, then import:")
     env = " ".join(f"{key}={shlex.quote(value)}" for key, value in server.environment().items())
     print(f"\n    export {env}\n    python -c 'import djschemas.{SCHEMA} as uni; print(uni.Student - uni.StudentMajor)'\n")
@@ -109,12 +109,14 @@ def say(text: str) -> None:
 
 
 def _check_datajoint() -> None:
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # the demo configures DataJoint itself
         warnings.filterwarnings("ignore", message="No datajoint.json found")
-        import datajoint as dj
-    if int(dj.__version__.split(".")[0]) < 2:
-        raise ImportError(f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {dj.__version__}): "
-                          "pip install 'datajoint>=2'")
+        from . import _compat
+    if not _compat.IS_V2:
+        raise ImportError(
+            f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {_compat.dj.__version__}): "
+            "pip install 'datajoint>=2'"
+        )
 
 
 def _configure_datajoint(server) -> None:
@@ -128,7 +130,6 @@ def _configure_datajoint(server) -> None:
     dj.config["database.user"] = USER
     dj.config["database.password"] = ""
     dj.config["database.use_tls"] = False
-    dj.config["safemode"] = False
     dj.conn(reset=True)
 
 

@@ -116,29 +116,30 @@ def declare(schema_name: str, connection=None) -> dict[str, type]:
 
 def fill(tables: dict[str, type], students: int = 60, seed: int = 0) -> None:
     """Insert a few hundred rows of made-up but consistent data."""
+
+    def insert(name: str, rows: list[tuple], **options) -> None:
+        table = tables[name]  # DataJoint 2.x deprecates positional rows: name the fields
+        table.insert([dict(zip(table.heading.names, row)) for row in rows], **options)
+
     rnd = random.Random(seed)
-    tables["LetterGrade"].insert(LETTER_GRADES, skip_duplicates=True)
-    tables["Department"].insert(
-        [(d, name, f"{i + 1} Campus Way", f"555-010{i}") for i, (d, name) in enumerate(DEPARTMENTS)]
-    )
-    tables["Student"].insert(
-        [
-            (i, rnd.choice(FIRST), rnd.choice(LAST), rnd.choice("FMU"),
-             datetime.date(1980 + rnd.randrange(20), 1 + rnd.randrange(12), 1 + rnd.randrange(28)),
-             f"{rnd.randrange(1, 999)} Main St", "Springfield", rnd.choice(STATES), f"{rnd.randrange(10000, 99999)}",
-             f"555.{rnd.randrange(100, 999)}.{rnd.randrange(1000, 9999)}")
-            for i in range(students)
-        ]
-    )
+    insert("LetterGrade", LETTER_GRADES, skip_duplicates=True)
+    insert("Department", [(d, name, f"{i + 1} Campus Way", f"555-010{i}") for i, (d, name) in enumerate(DEPARTMENTS)])
+    insert("Student", [
+        (i, rnd.choice(FIRST), rnd.choice(LAST), rnd.choice("FMU"),
+         datetime.date(1980 + rnd.randrange(20), 1 + rnd.randrange(12), 1 + rnd.randrange(28)),
+         f"{rnd.randrange(1, 999)} Main St", "Springfield", rnd.choice(STATES), f"{rnd.randrange(10000, 99999)}",
+         f"555.{rnd.randrange(100, 999)}.{rnd.randrange(1000, 9999)}")
+        for i in range(students)
+    ])
     majors = [(i, rnd.choice(DEPARTMENTS)[0], datetime.date(2020, 9, 1)) for i in range(students) if rnd.random() < 0.7]
-    tables["StudentMajor"].insert(majors)
+    insert("StudentMajor", majors)
     courses = [(d, 1000 + 10 * k, f"{name} {k}", rnd.choice([3.0, 4.0])) for d, name in DEPARTMENTS for k in range(4)]
-    tables["Course"].insert(courses)
+    insert("Course", courses)
     terms = [(year, term) for year in (2022, 2023) for term in ("Spring", "Fall")]
-    tables["Term"].insert(terms)
-    tables["CurrentTerm"].insert1((0, 2023, "Fall"))
+    insert("Term", terms)
+    insert("CurrentTerm", [(0, 2023, "Fall")])
     sections = [(d, c, y, t, s, f"R{rnd.randrange(100, 400)}") for d, c, _, _ in courses for y, t in terms for s in "ab"]
-    tables["Section"].insert(sections)
+    insert("Section", sections)
     enrolls = [(i, *sec[:5]) for i in range(students) for sec in rnd.sample(sections, 4)]
-    tables["Enroll"].insert(enrolls)
-    tables["Grade"].insert([(*e, rnd.choice(LETTER_GRADES)[0]) for e in enrolls if rnd.random() < 0.9])
+    insert("Enroll", enrolls)
+    insert("Grade", [(*e, rnd.choice(LETTER_GRADES)[0]) for e in enrolls if rnd.random() < 0.9])

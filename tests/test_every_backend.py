@@ -81,7 +81,7 @@ def test_create_tables_declares_into_the_module(university, connection):
             """
 
     assert uni.Advisor is Advisor
-    Advisor.insert1((0, "Dr. Who"))
+    Advisor.insert1({"student_id": 0, "advisor_name": "Dr. Who"})
     importlib.reload(uni)
     assert uni.Advisor is Advisor
     assert len(uni.Student & uni.Advisor) == 1

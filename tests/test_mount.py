@@ -157,7 +157,7 @@ def test_thread_safe_mode_works_through_a_mounted_instance(university, server, m
             advisor_name : varchar(40)
             """
 
-    Advisor.insert1((0, "Dr. Who"))
+    Advisor.insert1({"student_id": 0, "advisor_name": "Dr. Who"})
     djimport.invalidate_caches()
     importlib.reload(uni)
     assert uni.Advisor is Advisor and len(uni.Advisor()) == 1
