@@ -24,8 +24,18 @@ if IS_V2:
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 
 
+def thread_safe() -> bool:
+    """DataJoint 2.x's thread-safe mode (``DJ_THREAD_SAFE``), which has no default connection or config."""
+    return IS_V2 and _instance._load_thread_safe()
+
+
 def default_connection():
     """DataJoint's own default connection (``dj.conn()``), opened on first use."""
+    if thread_safe():
+        raise DataJointError(
+            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE), where there is no default connection for "
+            "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
+        )
     return dj.conn()
 
 
@@ -51,6 +61,8 @@ def describe(connection) -> str:
 def describe_default() -> str:
     """``user@host:port`` of DataJoint's default connection, or of the server it would
     connect to when there is none yet; never the password."""
+    if thread_safe():
+        return "(none: DataJoint's thread-safe mode has no default server)"
     existing = _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
     if existing is not None:
         return describe(existing)

@@ -143,6 +143,8 @@ def test_thread_safe_mode_works_through_a_mounted_instance(university, server, m
     monkeypatch.setenv("DJ_THREAD_SAFE", "true")
     with pytest.raises(dj.errors.ThreadSafetyError):
         dj.conn()
+    with pytest.raises(ImportError, match=r"thread-safe mode .*djimport\.mount"):
+        djimport.load(university)
     conn = open_connection(server)
     mount("labdb", conn)
     uni = importlib.import_module(f"labdb.{university}")
