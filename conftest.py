@@ -195,12 +195,16 @@ def _private_postgresql(tmp: Path) -> Server:
 
     datadir = tmp / "data"
     pg = _embedded.start(datadir)
-    with contextlib.closing(psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")) as conn:
-        conn.autocommit = True
-        with conn.cursor() as cursor:
-            for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):
-                cursor.execute(f"ALTER SYSTEM SET {setting}")
-            cursor.execute("SELECT pg_reload_conf()")
+    try:
+        with contextlib.closing(psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")) as conn:
+            conn.autocommit = True
+            with conn.cursor() as cursor:
+                for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):
+                    cursor.execute(f"ALTER SYSTEM SET {setting}")
+                cursor.execute("SELECT pg_reload_conf()")
+    except psycopg2.Error as exc:
+        _embedded.stop(datadir)
+        raise RuntimeError(f"cannot configure the embedded PostgreSQL server: {exc}") from exc
     helpers.statement_logs[pg.host] = pg.log
 
     def stop() -> None:
