@@ -102,3 +102,12 @@ def test_diagram_of_module_equals_diagram_of_its_schema(university):
     uni = djimport.load(university)
     assert set(dj.Diagram(uni).nodes) == set(dj.Diagram(uni.schema).nodes)
     assert len(dj.Diagram(uni).nodes) == 10
+
+
+def test_table_classes_pickle_by_reference_for_worker_processes(university):
+    import pickle
+
+    uni = djimport.load(university)
+    assert pickle.loads(pickle.dumps(uni.Student)) is uni.Student
+    restriction = uni.Student & {"home_state": "UT"}
+    assert len(pickle.loads(pickle.dumps(restriction))) == len(restriction)
