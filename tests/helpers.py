@@ -23,6 +23,21 @@ def _backend(connection) -> str:
     return getattr(getattr(connection, "adapter", None), "backend", "mysql")
 
 
+def quote(connection, *names: str) -> str:
+    """``name`` or ``schema.table`` quoted for ``connection``'s backend: `a`.`b` or "a"."b"."""
+    mark = '"' if _backend(connection) == "postgresql" else "`"
+    return ".".join(f"{mark}{name}{mark}" for name in names)
+
+
+def create_table_like(connection, schema: str, table: str, like: str) -> None:
+    """Create ``table`` with the columns of ``like`` behind DataJoint's back, as another client would."""
+    target, source = quote(connection, schema, table), quote(connection, schema, like)
+    if _backend(connection) == "postgresql":
+        connection.query(f"CREATE TABLE {target} (LIKE {source} INCLUDING ALL)")
+    else:
+        connection.query(f"CREATE TABLE {target} LIKE {source}")
+
+
 def _questions(connection) -> int:
     return int(connection.query("SHOW SESSION STATUS LIKE 'Questions'").fetchone()[1])
 
