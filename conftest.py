@@ -147,6 +147,7 @@ def _private_mariadb(tmp: Path) -> Server:
         proc = subprocess.Popen(
             [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
              f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
+             f"--tmpdir={tmp}",  # its own: files in a shared /tmp may be cleaned away under it
              "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
              "--max-connections=500", *user],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -196,7 +197,8 @@ def _private_postgresql(tmp: Path) -> Server:
     datadir = tmp / "data"
     pg = _embedded.start(datadir)
     try:
-        with contextlib.closing(psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")) as conn:
+        conn = psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")
+        with contextlib.closing(conn):
             conn.autocommit = True
             with conn.cursor() as cursor:
                 for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):

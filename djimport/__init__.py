@@ -16,7 +16,8 @@ from ._mount import mount, unmount
 from ._root import DEFAULT_ROOT
 
 __all__ = [
-    "DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "mount", "set_ttl", "unmount",
+    "DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "mount", "set_ttl",
+    "unmount",
 ]
 
 

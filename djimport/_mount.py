@@ -43,7 +43,8 @@ def unmount(name: str) -> None:
     root = finder.roots.get(name)
     if root is None or not root.mounted:
         hint = " (djschemas is not mounted: it is DataJoint's default connection)" if name == DEFAULT_ROOT else ""
-        raise ValueError(f"{name!r} is not mounted{hint}; mounted: {sorted(n for n, r in finder.roots.items() if r.mounted)}")
+        mounted = sorted(n for n, r in finder.roots.items() if r.mounted)
+        raise ValueError(f"{name!r} is not mounted{hint}; mounted: {mounted}")
     del finder.roots[name]
     for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
         del sys.modules[module]

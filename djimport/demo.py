@@ -83,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.stop:
             stopped = _embedded.stop(datadir)
-            say(f"{'Stopped' if stopped else 'No server was running in'} the embedded PostgreSQL server in {datadir}.")
+            what = "Stopped" if stopped else "No server was running in"
+            say(f"{what} the embedded PostgreSQL server in {datadir}.")
             return 0
         _check_datajoint()
         began = time.monotonic()
@@ -100,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     say(f"Done in {time.monotonic() - began:.1f} s. The server keeps running; `djimport demo --stop` stops it.")
     say("To do the same in your own Python session, point DataJoint at the server, then import:")
     env = " ".join(f"{key}={shlex.quote(value)}" for key, value in server.environment().items())
-    print(f"\n    export {env}\n    python -c 'import djschemas.{SCHEMA} as uni; print(uni.Student - uni.StudentMajor)'\n")
+    command = f"import djschemas.{SCHEMA} as uni; print(uni.Student - uni.StudentMajor)"
+    print(f"\n    export {env}\n    python -c {shlex.quote(command)}\n")
     return 0
 
 

@@ -13,12 +13,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from tests.helpers import server_queries
-
-
-def quote(connection, name: str) -> str:
-    backend = getattr(getattr(connection, "adapter", None), "backend", "mysql")
-    return f'"{name}"' if backend == "postgresql" else f"`{name}`"
+from tests.helpers import quote, server_queries
 
 
 def declare_extra(schema_name: str, name: str = "Extra", comment: str = "added elsewhere") -> None:
@@ -63,7 +58,7 @@ def test_reload_sees_new_tables_once_the_listing_expires(university, connection)
     assert not hasattr(uni, "Extra"), "the listing is trusted for its TTL"
     djimport.invalidate_caches()
     importlib.reload(uni)
-    assert uni.Extra.full_table_name.endswith(f"{quote(connection, 'extra')}")
+    assert uni.Extra.full_table_name == quote(connection, university, "extra")
     assert uni.Student is student
     assert "added elsewhere" in uni.__doc__
 
@@ -113,8 +108,8 @@ def test_missing_schema_is_module_not_found_with_a_hint(university, connection):
 
 
 def test_views_are_skipped_with_a_warning(university, connection):
-    view = f"{quote(connection, university)}.{quote(connection, 'student_view')}"
-    connection.query(f"CREATE VIEW {view} AS SELECT * FROM {quote(connection, university)}.{quote(connection, 'student')}")
+    view = quote(connection, university, "student_view")
+    connection.query(f"CREATE VIEW {view} AS SELECT * FROM {quote(connection, university, 'student')}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         uni = djimport.load(university)

@@ -13,14 +13,26 @@ from djimport._compat import IS_V2
 from tests.helpers import server_queries
 
 
-def open_connection(server):
-    """A connection of its own to ``server``, not DataJoint's default one."""
-    if IS_V2:
-        return dj.Instance(
-            host=server.host, user=server.user, password=server.password, port=server.port, use_tls=False,
-            backend=server.backend,
-        ).connection
-    return dj.Connection(server.host, server.user, server.password, port=server.port, use_tls=False)
+@pytest.fixture
+def open_connection():
+    """``open_connection(server)``: a connection of its own to ``server``, not DataJoint's default one;
+    closed after the test."""
+    opened = []
+
+    def open_connection(server):
+        if IS_V2:
+            conn = dj.Instance(
+                host=server.host, user=server.user, password=server.password, port=server.port, use_tls=False,
+                backend=server.backend,
+            ).connection
+        else:
+            conn = dj.Connection(server.host, server.user, server.password, port=server.port, use_tls=False)
+        opened.append(conn)
+        return conn
+
+    yield open_connection
+    for conn in opened:
+        conn.close()
 
 
 @pytest.fixture
@@ -39,7 +51,7 @@ def mount():
             djimport.unmount(name)
 
 
-def test_mounted_root_imports_schemas_of_its_connection(university, server, mount):
+def test_mounted_root_imports_schemas_of_its_connection(university, server, mount, open_connection):
     conn = open_connection(server)
     labdb = mount("labdb", conn)
     assert sys.modules["labdb"] is labdb and labdb.__path__ == []
@@ -53,7 +65,7 @@ def test_mounted_root_imports_schemas_of_its_connection(university, server, moun
     assert len(uni.Student - uni.StudentMajor) > 0
 
 
-def test_each_root_has_its_own_cache(university, server, connection, mount):
+def test_each_root_has_its_own_cache(university, server, connection, mount, open_connection):
     conn = open_connection(server)
     mount("labdb", conn)
     djimport.load(university)
@@ -66,7 +78,7 @@ def test_each_root_has_its_own_cache(university, server, connection, mount):
     assert count.queries == 1
 
 
-def test_create_tables_by_name_under_a_mounted_root(schema_name, server, mount):
+def test_create_tables_by_name_under_a_mounted_root(schema_name, server, mount, open_connection):
     mount("labdb", open_connection(server))
     with djimport.create_tables(f"labdb.{schema_name}", create_schema=True) as mod:
 
@@ -77,13 +89,13 @@ def test_create_tables_by_name_under_a_mounted_root(schema_name, server, mount):
     assert sys.modules[f"labdb.{schema_name}"].Thing is Thing
 
 
-def test_missing_schema_under_a_mounted_root_names_the_root(university, server, mount):
+def test_missing_schema_under_a_mounted_root_names_the_root(university, server, mount, open_connection):
     mount("labdb", open_connection(server))
     with pytest.raises(ModuleNotFoundError, match=r"create_tables\('labdb\.nope'"):
         importlib.import_module("labdb.nope")
 
 
-def test_unmount_removes_the_root_and_its_modules(university, server, mount):
+def test_unmount_removes_the_root_and_its_modules(university, server, mount, open_connection):
     mount("labdb", open_connection(server))
     importlib.import_module(f"labdb.{university}")
     djimport.unmount("labdb")
@@ -117,7 +129,7 @@ def test_mount_needs_a_connection_and_a_free_name(server, connection, mount):
         djimport.unmount("djschemas")
 
 
-def test_mysql_and_postgresql_at_once(mysql_server, postgresql_server, mount):
+def test_mysql_and_postgresql_at_once(mysql_server, postgresql_server, mount, open_connection):
     """Two servers in one process: djschemas on MySQL, a mounted root on PostgreSQL."""
     from djimport import example
 
@@ -139,7 +151,7 @@ def test_mysql_and_postgresql_at_once(mysql_server, postgresql_server, mount):
 
 
 @pytest.mark.skipif(not IS_V2, reason="thread-safe mode is DataJoint 2.x's")
-def test_thread_safe_mode_works_through_a_mounted_instance(university, server, mount, monkeypatch):
+def test_thread_safe_mode_works_through_a_mounted_instance(university, server, mount, monkeypatch, open_connection):
     monkeypatch.setenv("DJ_THREAD_SAFE", "true")
     with pytest.raises(dj.errors.ThreadSafetyError):
         dj.conn()
