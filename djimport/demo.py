@@ -82,9 +82,10 @@ def run(args: argparse.Namespace) -> int:
     datadir = args.datadir or _embedded.default_datadir()
     try:
         if args.stop:
-            stopped = _embedded.stop(datadir)
-            what = "Stopped" if stopped else "No server was running in"
-            say(f"{what} the embedded PostgreSQL server in {datadir}.")
+            if _embedded.stop(datadir):
+                say(f"Stopped the embedded PostgreSQL server in {datadir}.")
+            else:
+                say(f"No embedded PostgreSQL server was running in {datadir}.")
             return 0
         _check_datajoint()
         began = time.monotonic()

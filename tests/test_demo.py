@@ -70,4 +70,4 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir):
     assert second.stdout.count("\nTrue\n") == 1 and "Dr. Gauss" in second.stdout
 
     assert "Stopped" in demo("--datadir", datadir, "--stop").stdout
-    assert "No server was running" in demo("--datadir", datadir, "--stop").stdout
+    assert "No embedded PostgreSQL server was running" in demo("--datadir", datadir, "--stop").stdout
