@@ -58,9 +58,12 @@ class SchemaLoader:
             connection = self.root.connection()
             listing = self.root.listings.tables(self.schema)
         except Exception as exc:
+            check = (
+                f"the connection mounted as {self.root.name!r}" if self.root.mounted else "dj.config['database.host']"
+            )
             raise ImportError(
                 f"Cannot import {fullname}: DataJoint server {self.root.describe()} is unavailable "
-                f"({type(exc).__name__}: {exc}). Check dj.config['database.host'] and the server.",
+                f"({type(exc).__name__}: {exc}). Check {check} and the server.",
                 name=fullname,
             ) from exc
         if listing is None:

@@ -95,6 +95,17 @@ def test_missing_schema_under_a_mounted_root_names_the_root(university, server, 
         importlib.import_module("labdb.nope")
 
 
+def test_unreachable_mounted_server_is_an_import_error_naming_the_mount(university, server, mount, open_connection):
+    mount("labdb", open_connection(server))
+    server.stop()
+    try:
+        with pytest.raises(ImportError, match="Check the connection mounted as 'labdb'"):
+            importlib.import_module(f"labdb.{university}")
+    finally:
+        server.start()
+        dj.conn(reset=True)  # DataJoint 2.x does not reconnect a PostgreSQL connection the restart closed
+
+
 def test_unmount_removes_the_root_and_its_modules(university, server, mount, open_connection):
     mount("labdb", open_connection(server))
     importlib.import_module(f"labdb.{university}")
