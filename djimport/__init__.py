@@ -13,8 +13,9 @@ from ._cache import DEFAULT_TTL, set_default_ttl
 from ._create import create_tables
 from ._finder import Installation, finder, install
 from ._root import DEFAULT_ROOT
+from .diagram import diagram
 
-__all__ = ["DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "set_ttl"]
+__all__ = ["DEFAULT_TTL", "Installation", "create_tables", "diagram", "install", "invalidate_caches", "load", "set_ttl"]
 
 
 def load(schema: str) -> types.ModuleType:

@@ -82,6 +82,12 @@ def class_name(table_name: str) -> str:
     return to_camel_case(match.group("part") if match else table_name)
 
 
+def qualified_class_name(table_name: str) -> str:
+    """``Session.Trial`` for part table ``__session__trial``, else :func:`class_name`."""
+    master = tier_of(table_name)[1]
+    return f"{class_name(master)}.{class_name(table_name)}" if master else class_name(table_name)
+
+
 def bind(table_class: type, schema, context: dict) -> None:
     """Attach a table class to an existing table without any query.
 

@@ -18,6 +18,24 @@ class TableRow(NamedTuple):
     is_view: bool
 
 
+class ForeignKey(NamedTuple):
+    """One foreign key of a table: its columns and the columns they reference, in order."""
+
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+class Keys(NamedTuple):
+    """The primary keys (table -> columns) and foreign keys of one schema's tables."""
+
+    primary: dict[str, tuple[str, ...]]
+    foreign: tuple[ForeignKey, ...]
+
+
 _SQL = {
     "mysql": {
         "schemas": (
@@ -33,6 +51,24 @@ _SQL = {
         ),
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
+        ),
+        # Every schema with its base tables, for `djimport list`.
+        "all_tables": (
+            "SELECT s.schema_name, t.table_name "
+            "FROM information_schema.schemata AS s "
+            "LEFT JOIN information_schema.tables AS t "
+            "ON t.table_schema = s.schema_name AND t.table_type = 'BASE TABLE' "
+            "WHERE s.schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
+        ),
+        # All primary-key and foreign-key columns of a schema in one round trip; rows are
+        # (table, constraint, column, referenced schema, referenced table, referenced column),
+        # referenced_* being NULL for the primary key.
+        "keys": (
+            "SELECT table_name, constraint_name, column_name, "
+            "referenced_table_schema, referenced_table_name, referenced_column_name "
+            "FROM information_schema.key_column_usage "
+            "WHERE table_schema = %s AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) "
+            "ORDER BY table_name, constraint_name, ordinal_position"
         ),
     },
 }
@@ -61,3 +97,33 @@ def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
 
 def table_exists(connection: object, schema: str, table: str) -> bool:
     return bool(_compat.query(connection, _sql(connection, "table_exists"), (schema, table)))
+
+
+def list_all_tables(connection: object) -> dict[str, tuple[str, ...]]:
+    """Every schema the connection's user can see, with the names of its base tables, sorted."""
+    tables: dict[str, list[str]] = {}
+    for schema, table in _compat.query(connection, _sql(connection, "all_tables")):
+        names = tables.setdefault(schema, [])
+        if table is not None:
+            names.append(table)
+    return {schema: tuple(sorted(names)) for schema, names in sorted(tables.items())}
+
+
+def list_keys(connection: object, schema: str) -> Keys:
+    """Primary and foreign keys of every table in ``schema``, in one query."""
+    primary: dict[str, list[str]] = {}
+    foreign: dict[tuple[str, str], list[tuple]] = {}
+    for table, constraint, column, ref_schema, ref_table, ref_column in _compat.query(
+        connection, _sql(connection, "keys"), (schema,)
+    ):
+        if ref_table is None:
+            primary.setdefault(table, []).append(column)
+        else:
+            foreign.setdefault((table, constraint), []).append((column, ref_schema, ref_table, ref_column))
+    return Keys(
+        {table: tuple(columns) for table, columns in primary.items()},
+        tuple(
+            ForeignKey(table, name, tuple(c[0] for c in cols), cols[0][1], cols[0][2], tuple(c[3] for c in cols))
+            for (table, name), cols in foreign.items()
+        ),
+    )
