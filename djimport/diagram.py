@@ -22,7 +22,10 @@ if TYPE_CHECKING:  # imported on first use, so that `import djimport` stays ligh
 
     from ._introspect import ForeignKey
 
-__all__ = ["DotNotFound", "diagram", "save"]
+__all__ = ["FORMATS", "DotNotFound", "diagram", "save"]
+
+FORMATS = ("svg", "png", "pdf", "dot")
+"""The formats :func:`save` writes, named by the file's suffix."""
 
 _SCALE = 1.2
 _TIER_STYLE = {
@@ -144,9 +147,9 @@ def save(graph: graphviz.Digraph, path: str | Path) -> Path:
 
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower()
-    if fmt not in ("svg", "png", "pdf", "dot", "gv"):
+    if fmt not in FORMATS:
         raise ValueError(f"cannot write a diagram to {path}: name a .svg, .png, .pdf or .dot file")
-    if fmt in ("dot", "gv"):
+    if fmt == "dot":
         path.write_text(graph.source)
         return path
     try:
