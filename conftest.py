@@ -221,9 +221,12 @@ def _restore_import_state():
     modules = dict(sys.modules)
     meta_path = list(sys.meta_path)
     yield
-    for name in [n for n in sys.modules if n not in modules and n.startswith("djschemas.")]:
+    for name in [n for n in sys.modules if n not in modules and n.partition(".")[0] == "djschemas"]:
         del sys.modules[name]
-        vars(sys.modules["djschemas"]).pop(name.partition(".")[2], None)
+    if "djschemas" in sys.modules:  # forget the submodules imported during the test
+        package = vars(sys.modules["djschemas"])
+        for name in [n for n in package if f"djschemas.{n}" not in sys.modules and not n.startswith("_")]:
+            del package[name]
     sys.meta_path[:] = meta_path
     if "djimport" in sys.modules:
         sys.modules["djimport"].invalidate_caches()

@@ -1,0 +1,37 @@
+"""Synthetic DataJoint pipelines of a chosen size, with every tier and part tables."""
+
+from __future__ import annotations
+
+import datajoint as dj
+
+TIERS = ("Manual", "Lookup", "Imported", "Computed")
+
+
+def declare_pipeline(schema_name: str, tables: int, connection=None) -> dict[str, type]:
+    """Declare ``tables`` tables (parts included) in ``schema_name``; return the master classes.
+
+    Masters cycle through the four tiers; every third master has a part table;
+    each master after the first depends on an earlier one, alternately in its
+    primary key and in its secondary attributes.
+    """
+    context: dict[str, type] = {}
+    schema = dj.Schema(schema_name, context=context, connection=connection or dj.conn())
+    declared = 0
+    i = 0
+    while declared < tables:
+        name = f"Node{i}"
+        parent = f"Node{i // 2}" if i else None
+        primary = f"-> {parent}\n" if parent and i % 2 else ""
+        secondary = f"-> [nullable] {parent}\n" if parent and not i % 2 else ""
+        body = {
+            "definition": f"# node {i}\n{primary}node{i}_id : int\n---\n{secondary}value{i} = null : float\n",
+        }
+        with_part = i % 3 == 0 and declared + 2 <= tables
+        if with_part:
+            body["Item"] = type("Item", (dj.Part,), {"definition": "-> master\nitem : int\n"})
+        if TIERS[i % 4] in ("Imported", "Computed"):
+            body["make"] = lambda self, key: None
+        context[name] = schema(type(name, (getattr(dj, TIERS[i % 4]),), body))
+        declared += 2 if with_part else 1
+        i += 1
+    return context

@@ -1,0 +1,113 @@
+"""Declaring tables through a module's schema: refused by default, allowed inside create_tables."""
+
+import importlib
+
+import datajoint as dj
+import pytest
+
+import djimport
+from djimport._introspect import table_exists
+
+
+def declare_example(uni):
+    @uni.schema
+    class Example(dj.Manual):
+        definition = """
+        -> uni.Student
+        ---
+        example : varchar(255)
+        """
+
+    return Example
+
+
+def test_declaring_is_refused_by_default_and_creates_nothing(university, connection):
+    uni = djimport.load(university)
+    with pytest.raises(dj.DataJointError, match=r"create_tables"):
+        declare_example(uni)
+    assert not table_exists(connection, university, "example")
+    assert not hasattr(uni, "Example")
+
+
+def test_binding_a_class_to_an_existing_table_is_allowed(university):
+    uni = djimport.load(university)
+
+    @uni.schema
+    class Student(dj.Manual):
+        definition = uni.Student.describe()
+
+    assert len(Student()) == len(uni.Student())
+    assert uni.Student is not Student  # the module keeps its own class
+
+
+def test_create_tables_declares_and_the_module_gets_the_same_class(university, connection):
+    uni = djimport.load(university)
+    with djimport.create_tables(uni) as module:
+        assert module is uni and uni.schema.create_tables is True
+        example = declare_example(uni)
+    assert uni.schema.create_tables is False
+    assert uni.Example is example and "Example" in uni.__all__
+    assert table_exists(connection, university, "example")
+    importlib.reload(uni)  # the listing was refreshed: the reload sees the table and keeps the class
+    assert uni.Example is example
+    assert example.full_table_name in dj.Diagram(uni).nodes
+
+
+def test_foreign_keys_may_name_the_module_classes_directly(university):
+    uni = djimport.load(university)
+    with djimport.create_tables(uni):
+
+        @uni.schema
+        class Advisor(dj.Manual):
+            definition = """
+            -> Student
+            ---
+            advisor : varchar(40)
+            """
+
+    assert uni.Advisor.parents() == [f"`{university}`.`student`"]
+
+
+def test_create_tables_is_switched_off_after_an_error(university):
+    uni = djimport.load(university)
+    with pytest.raises(RuntimeError):
+        with djimport.create_tables(uni):
+            raise RuntimeError("boom")
+    assert uni.schema.create_tables is False
+    with pytest.raises(dj.DataJointError):
+        declare_example(uni)
+
+
+def test_nested_create_tables_stays_on_until_the_outer_block_ends(university):
+    uni = djimport.load(university)
+    with djimport.create_tables(uni):
+        with djimport.create_tables(university):
+            pass
+        assert uni.schema.create_tables is True
+    assert uni.schema.create_tables is False
+
+
+def test_create_schema_makes_a_new_schema_and_yields_its_module(schema_name, connection):
+    with djimport.create_tables(schema_name, create_schema=True) as module:
+
+        @module.schema
+        class Subject(dj.Manual):
+            definition = "subject_id : int\n"
+
+    assert module.Subject is Subject and module.__name__ == f"djschemas.{schema_name}"
+    djimport.invalidate_caches()
+    assert importlib.reload(module).Subject is Subject
+
+
+def test_create_tables_on_a_missing_schema_without_create_schema_names_the_fix(schema_name):
+    with pytest.raises(ModuleNotFoundError, match="create_schema=True"):
+        with djimport.create_tables(schema_name):
+            pass
+
+
+def test_create_tables_needs_a_schema_module():
+    import json
+
+    with pytest.raises(TypeError, match="schema module"):
+        with djimport.create_tables(json):
+            pass

@@ -1,0 +1,114 @@
+"""importlib.reload: nothing within the TTL, the server's changes after it, nothing on failure."""
+
+import importlib
+
+import datajoint as dj
+import pytest
+
+import djimport
+from djimport._cache import Listings
+from djimport._finder import finder
+from tests.helpers import server_queries
+from tests.synthetic import declare_pipeline
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """The default root's listings on a clock the test moves."""
+    import djschemas  # noqa: F401
+
+    root = finder.roots["djschemas"]
+    saved = root.listings
+    clock = Clock()
+    root.listings = Listings(root._fetch_schemas, root._fetch_tables, ttl=60, timer=clock)
+    yield clock
+    root.listings = saved
+
+
+def snapshot(module):
+    return {name: value for name, value in vars(module).items()}, module.__doc__
+
+
+def test_reload_within_ttl_issues_no_query_and_changes_nothing(clock, connection, schema_name):
+    declare_pipeline(schema_name, 10)
+    module = djimport.load(schema_name)
+    before = snapshot(module)
+    clock.now = 59
+    with server_queries(connection) as count:
+        assert importlib.reload(module) is module
+    assert count.queries == 0
+    assert snapshot(module) == before
+
+
+def test_reload_after_ttl_without_change_queries_once_and_keeps_everything(clock, connection, schema_name):
+    declare_pipeline(schema_name, 10)
+    module = djimport.load(schema_name)
+    before = snapshot(module)
+    clock.now = 61
+    with server_queries(connection) as count:
+        importlib.reload(module)
+    assert count.queries == 1
+    assert snapshot(module) == before
+
+
+def test_reload_after_ttl_shows_added_and_dropped_tables(clock, connection, schema_name):
+    declare_pipeline(schema_name, 10)
+    module = djimport.load(schema_name)
+    kept, dropped = module.Node2, module.Node5
+    context = {}
+    schema = dj.Schema(schema_name, context=context)
+
+    class Added(dj.Manual):
+        definition = "added_id : int\n"
+
+        class Piece(dj.Part):
+            definition = "-> master\npiece : int\n"
+
+    schema(Added)
+    connection.query(f"CREATE TABLE `{schema_name}`.`__node3__extra` LIKE `{schema_name}`.`__node3__item`")
+    connection.query(f"DROP TABLE `{schema_name}`.`#node5`")
+    clock.now = 61
+    importlib.reload(module)
+    assert module.Node2 is kept
+    assert module.Added.Piece.master is module.Added and module.Added is not Added
+    assert module.Node3.Extra.master is module.Node3
+    assert not hasattr(module, "Node5") and "Node5" not in module.__all__ and "Added" in module.__all__
+    assert "Node5" not in module.__doc__ and "Added.Piece" in module.__doc__
+    assert dropped.__name__ == "Node5"  # code that held it still holds a class
+    connection.query(f"DROP TABLE `{schema_name}`.`__node3__extra`")
+    djimport.invalidate_caches()
+    importlib.reload(module)
+    assert not hasattr(module.Node3, "Extra") and module.Node3.Item
+
+
+def test_failed_reload_of_dropped_schema_leaves_module_as_it_was(connection, schema_name):
+    declare_pipeline(schema_name, 5)
+    module = djimport.load(schema_name)
+    before, spec, loader = snapshot(module), module.__spec__, module.__loader__
+    connection.query(f"DROP DATABASE `{schema_name}`")
+    djimport.invalidate_caches()
+    with pytest.raises(ModuleNotFoundError, match=schema_name):
+        importlib.reload(module)
+    assert snapshot(module) == before
+    assert module.__spec__ is spec and module.__loader__ is loader
+
+
+def test_failed_reload_with_server_down_leaves_module_as_it_was(mysql_server, connection, schema_name):
+    declare_pipeline(schema_name, 5)
+    module = djimport.load(schema_name)
+    before = snapshot(module)
+    djimport.invalidate_caches()
+    mysql_server.stop()
+    try:
+        with pytest.raises(ImportError, match=f"{mysql_server.user}@{mysql_server.host}:{mysql_server.port}"):
+            importlib.reload(module)
+        assert snapshot(module) == before
+    finally:
+        mysql_server.start()
