@@ -50,12 +50,14 @@ def add_list(commands: argparse._SubParsersAction) -> None:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from . import _compat
-    from ._introspect import list_keys
+    from ._introspect import count_rows, list_keys
 
     module = _load(args.schema)
     loader = module.__loader__
-    keys = list_keys(loader.root.connection(), loader.schema)
+    connection = loader.root.connection()
+    keys = list_keys(connection, loader.schema)
     comments = {row.name: row.comment for row in loader.listing}
+    counts = count_rows(connection, loader.schema, sorted(loader.classes)) if args.count else {}
 
     def entry(table: str, cls: type) -> dict:
         item = {
@@ -66,7 +68,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             "comment": comments.get(table, ""),
         }
         if args.count:
-            item["rows"] = len(cls())
+            item["rows"] = counts[table]
         return item
 
     tables = []
@@ -98,7 +100,7 @@ def add_show(commands: argparse._SubParsersAction) -> None:
         "primary key and comment.",
     )
     parser.add_argument("schema", metavar="SCHEMA")
-    parser.add_argument("--count", action="store_true", help="also count the rows of each table (one query each)")
+    parser.add_argument("--count", action="store_true", help="also count the rows of each table")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=cmd_show)
 

@@ -159,3 +159,16 @@ def test_unreachable_server_is_one_line_and_exit_1(command, tmp_path):
     line = error_line(result.stderr)
     assert "is unavailable" in line and f"nobody@127.0.0.1:{port}" in line
     assert "secret-pw" not in result.stderr + result.stdout
+
+
+def test_queries_list_1_show_1_count_1_more(university, connection, capsys):
+    from tests.helpers import server_queries
+
+    import djimport
+
+    djimport.load(university)
+    for argv, queries in ((["list"], 1), (["show", university], 1), (["show", university, "--count"], 2)):
+        with server_queries(connection) as count:
+            assert main(argv) == 0
+        assert count.queries == queries, argv
+    capsys.readouterr()
