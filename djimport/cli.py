@@ -76,7 +76,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         master = _compat.tier_of(table)[1]
         if master is None:
             tables.append({**entry(table, cls), "parts": []})
-        elif master in loader.classes:
+        else:  # the module only has parts whose master it has, sorted after it
             next(t for t in tables if t["table"] == master)["parts"].append(entry(table, cls))
     if args.json:
         print(json.dumps({"schema": loader.schema, "server": loader.server, "tables": tables}, indent=2))

@@ -61,6 +61,7 @@ def diagram(module_or_schema_name: types.ModuleType | str) -> graphviz.Digraph:
     """
     import graphviz
 
+    from . import _compat
     from ._introspect import list_keys
 
     module = schema_module(module_or_schema_name)
@@ -69,19 +70,22 @@ def diagram(module_or_schema_name: types.ModuleType | str) -> graphviz.Digraph:
     classes = dict(loader.classes)
     keys = list_keys(loader.root.connection(), schema)
 
-    graph = graphviz.Digraph(name=schema, graph_attr=dict(rankdir="TB"))
+    graph = graphviz.Digraph(name=schema)
     for table, cls in sorted(classes.items(), key=lambda item: item[1].__qualname__):
         graph.node(_node_id(schema, table), **_node_style(table, cls.__qualname__))
 
     others: dict[str, set[str]] = {}
+    unmodelled: set[str] = set()  # referenced tables of this schema that the module has no class for
     for fk in keys.foreign:
         if fk.table not in classes:
             continue
         if fk.ref_schema != schema:
             others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
+        elif fk.ref_table not in classes:
+            unmodelled.add(fk.ref_table)
         graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **_edge_style(fk, keys.primary))
-    from . import _compat
-
+    for table in sorted(unmodelled):
+        graph.node(_node_id(schema, table), **_node_style(table, table))
     for other in sorted(others):
         with graph.subgraph(name=f"cluster_{other}") as cluster:
             cluster.attr(label=other, style="dashed", color="#00000040", fontname="arial")
