@@ -72,6 +72,14 @@ def test_university_edges_are_its_foreign_keys_solid_in_primary_key_dashed_other
     assert edges == UNIVERSITY_EDGES
 
 
+def test_edges_are_thick_when_the_foreign_key_is_the_whole_primary_key(university):
+    nodes, edges = parse(djimport.diagram(university).source)
+    width = {(nodes[t]["label"], nodes[h]["label"]): attrs["penwidth"] for t, h, attrs in edges}
+    assert width[("Enroll", "Grade")] == width[("Student", "StudentMajor")] == "2"  # one-to-one
+    assert width[("Student", "Enroll")] == width[("Term", "CurrentTerm")] == "0.75"  # one-to-many
+    assert {attrs["arrowhead"] for _, _, attrs in edges} == {"none"}
+
+
 def test_diagram_of_an_imported_module_is_the_same(university):
     module = djimport.load(university)
     assert djimport.diagram(module).source == djimport.diagram(university).source
