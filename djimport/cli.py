@@ -84,9 +84,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"`{loader.schema}` on {loader.server}: {len(loader.classes)} tables")
     header = ("TABLE", "TIER") + (("ROWS",) if args.count else ()) + ("PRIMARY KEY", "COMMENT")
     rows = [header]
-    for master in tables:
-        for item in [master, *master["parts"]]:
-            name = item["class"] if item is master else "  " + item["class"]
+    for shown in tables:
+        for item in [shown, *shown["parts"]]:
+            name = item["class"] if item is shown else "  " + item["class"]
             count = (str(item["rows"]),) if args.count else ()
             rows.append((name, item["tier"], *count, ", ".join(item["primary_key"]), item["comment"]))
     _print_columns(rows)
@@ -247,7 +247,7 @@ def _diagram_path(text: str) -> Path:
     return path
 
 
-def _print_columns(rows: list[tuple[str, ...]]) -> None:
+def _print_columns(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
