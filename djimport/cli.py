@@ -207,11 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # DataJoint's notices about its own set-up (no datajoint.json, MariaDB support, ...)
         # would bury the command's output and its one-line errors.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"datajoint(\.|$)")
-        from ._compat import DataJointError
+        from ._compat import DataJointError, logs_to_stderr
         from .diagram import DotNotFound
 
         try:
-            return args.func(args)
+            with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
+                return args.func(args)
         except (CommandError, ImportError, DotNotFound, DataJointError, OSError) as exc:
             print(f"djimport: error: {exc}", file=sys.stderr)
             return 1

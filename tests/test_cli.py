@@ -141,10 +141,14 @@ def test_python_m_takes_the_server_from_datajoint_config(university, server, tmp
         "database.host": server.host, "database.port": server.port, "database.user": server.user,
         "database.password": server.password, "database.use_tls": False,
     }))
-    result = _python_m(["show", university], tmp_path, DJ_HOST=server.host, DJ_PORT=str(server.port),
-                       DJ_USER=server.user, DJ_PASS=server.password, DJ_USE_TLS="false")
+    env = dict(DJ_HOST=server.host, DJ_PORT=str(server.port), DJ_USER=server.user, DJ_PASS=server.password,
+               DJ_USE_TLS="false")
+    result = _python_m(["show", university], tmp_path, **env)
     assert result.returncode == 0, result.stderr
     assert "StudentMajor" in result.stdout
+    # Only the command's output goes to stdout (DataJoint 2.x logs there by default), so JSON parses.
+    result = _python_m(["show", university, "--json"], tmp_path, **env)
+    assert result.returncode == 0 and json.loads(result.stdout)["schema"] == university
 
 
 @pytest.mark.parametrize("command", [["list"], ["show", "university"]])
