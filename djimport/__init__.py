@@ -14,10 +14,11 @@ from ._create import create_tables
 from ._finder import Installation, finder, install
 from ._mount import mount, unmount
 from ._root import DEFAULT_ROOT
+from .diagram import diagram
 
 __all__ = [
-    "DEFAULT_TTL", "Installation", "create_tables", "install", "invalidate_caches", "load", "mount", "set_ttl",
-    "unmount",
+    "DEFAULT_TTL", "Installation", "create_tables", "diagram", "install", "invalidate_caches", "load", "mount",
+    "set_ttl", "unmount",
 ]
 
 

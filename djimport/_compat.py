@@ -6,9 +6,12 @@ so that a new DataJoint release is checked here and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import logging
 import re
-from typing import Callable
+import sys
+from typing import Callable, Iterator
 
 import datajoint as dj
 from datajoint.errors import DataJointError
@@ -98,6 +101,12 @@ def class_name(table_name: str) -> str:
     return to_camel_case(match.group("part") if match else table_name)
 
 
+def qualified_class_name(table_name: str) -> str:
+    """``Session.Trial`` for part table ``__session__trial``, else :func:`class_name`."""
+    master = tier_of(table_name)[1]
+    return f"{class_name(master)}.{class_name(table_name)}" if master else class_name(table_name)
+
+
 def bind(table_class: type, schema, context: dict) -> None:
     """Attach a table class to an existing table without any query.
 
@@ -169,3 +178,18 @@ def make_schema(connection, database: str, module_dict: dict) -> ModuleSchema:
 def create_schema(connection, database: str) -> None:
     """Create an empty schema on the server (DataJoint's own CREATE, with its bookkeeping)."""
     dj.Schema(database, connection=connection, create_schema=True, create_tables=False)
+
+
+@contextlib.contextmanager
+def logs_to_stderr() -> Iterator[None]:
+    """Send DataJoint's log lines to stderr for the block (2.x logs to stdout unless DJ_LOG_STREAM=stderr)."""
+    handlers = [
+        handler for handler in logging.getLogger("datajoint").handlers
+        if type(handler) is logging.StreamHandler and handler.stream is not sys.stderr
+    ]
+    streams = [handler.setStream(sys.stderr) for handler in handlers]
+    try:
+        yield
+    finally:
+        for handler, stream in zip(handlers, streams):
+            handler.setStream(stream)

@@ -18,6 +18,24 @@ class TableRow(NamedTuple):
     is_view: bool
 
 
+class ForeignKey(NamedTuple):
+    """One foreign key of a table: its columns and the columns they reference, in order."""
+
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+class Keys(NamedTuple):
+    """The primary keys (table -> columns) and foreign keys of one schema's tables."""
+
+    primary: dict[str, tuple[str, ...]]
+    foreign: tuple[ForeignKey, ...]
+
+
 _SQL = {
     "mysql": {
         "schemas": (
@@ -34,6 +52,26 @@ _SQL = {
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
         ),
+        # Every schema with its base tables, for `djimport list`.
+        "all_tables": (
+            "SELECT s.schema_name, t.table_name "
+            "FROM information_schema.schemata AS s "
+            "LEFT JOIN information_schema.tables AS t "
+            "ON t.table_schema = s.schema_name AND t.table_type = 'BASE TABLE' "
+            "WHERE s.schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
+        ),
+        # All primary-key and foreign-key columns of a schema in one round trip; rows are
+        # (table, constraint, column, referenced schema, referenced table, referenced column),
+        # referenced_* being NULL for the primary key.
+        "keys": (
+            "SELECT table_name, constraint_name, column_name, "
+            "referenced_table_schema, referenced_table_name, referenced_column_name "
+            "FROM information_schema.key_column_usage "
+            "WHERE table_schema = %s AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) "
+            "ORDER BY table_name, constraint_name, ordinal_position"
+        ),
+        # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
+        "count_rows": "SELECT %s, COUNT(*) FROM {table}",
     },
     # PostgreSQL's catalogs rather than information_schema: they carry table comments
     # (obj_description) and list every relation, whoever owns it.
@@ -56,7 +94,36 @@ _SQL = {
             "SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')"
         ),
+        "all_tables": (
+            "SELECT n.nspname, c.relname "
+            "FROM pg_catalog.pg_namespace AS n "
+            "LEFT JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') "
+            "WHERE left(n.nspname, 3) <> 'pg_' AND n.nspname NOT IN ('information_schema', 'public') "
+            "AND has_schema_privilege(n.oid, 'USAGE')"
+        ),
+        # unnest pairs each key column with the column it references (NULL for a primary key).
+        "keys": (
+            "SELECT cl.relname, con.conname, a.attname, rn.nspname, rc.relname, ra.attname "
+            "FROM pg_catalog.pg_constraint AS con "
+            "JOIN pg_catalog.pg_class AS cl ON cl.oid = con.conrelid "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = cl.relnamespace "
+            "CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, refnum, position) "
+            "JOIN pg_catalog.pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum "
+            "LEFT JOIN pg_catalog.pg_class AS rc ON rc.oid = con.confrelid "
+            "LEFT JOIN pg_catalog.pg_namespace AS rn ON rn.oid = rc.relnamespace "
+            "LEFT JOIN pg_catalog.pg_attribute AS ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refnum "
+            "WHERE n.nspname = %s AND con.contype IN ('p', 'f') "
+            "ORDER BY cl.relname, con.conname, k.position"
+        ),
+        "count_rows": "SELECT %s, COUNT(*) FROM {table}",
     },
+}
+
+
+# Table names cannot be query parameters: quote them as identifiers.
+_QUOTE = {
+    "mysql": lambda name: "`" + name.replace("`", "``") + "`",
+    "postgresql": lambda name: '"' + name.replace('"', '""') + '"',
 }
 
 
@@ -83,3 +150,43 @@ def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
 
 def table_exists(connection: object, schema: str, table: str) -> bool:
     return bool(_compat.query(connection, _sql(connection, "table_exists"), (schema, table)))
+
+
+def list_all_tables(connection: object) -> dict[str, tuple[str, ...]]:
+    """Every schema the connection's user can see, with the names of its base tables, sorted."""
+    tables: dict[str, list[str]] = {}
+    for schema, table in _compat.query(connection, _sql(connection, "all_tables")):
+        names = tables.setdefault(schema, [])
+        if table is not None:
+            names.append(table)
+    return {schema: tuple(sorted(names)) for schema, names in sorted(tables.items())}
+
+
+def list_keys(connection: object, schema: str) -> Keys:
+    """Primary and foreign keys of every table in ``schema``, in one query."""
+    primary: dict[str, list[str]] = {}
+    foreign: dict[tuple[str, str], list[tuple]] = {}
+    for table, constraint, column, ref_schema, ref_table, ref_column in _compat.query(
+        connection, _sql(connection, "keys"), (schema,)
+    ):
+        if ref_table is None:
+            primary.setdefault(table, []).append(column)
+        else:
+            foreign.setdefault((table, constraint), []).append((column, ref_schema, ref_table, ref_column))
+    return Keys(
+        {table: tuple(columns) for table, columns in primary.items()},
+        tuple(
+            ForeignKey(table, name, tuple(c[0] for c in cols), cols[0][1], cols[0][2], tuple(c[3] for c in cols))
+            for (table, name), cols in foreign.items()
+        ),
+    )
+
+
+def count_rows(connection: object, schema: str, tables: list[str]) -> dict[str, int]:
+    """Exact number of rows of each table of ``schema`` named, in one query."""
+    if not tables:
+        return {}
+    quote = _QUOTE[_compat.backend(connection)]
+    select = _sql(connection, "count_rows")
+    sql = " UNION ALL ".join(select.format(table=f"{quote(schema)}.{quote(table)}") for table in tables)
+    return {table: int(count) for table, count in _compat.query(connection, sql, tuple(tables))}

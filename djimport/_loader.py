@@ -24,6 +24,25 @@ class SchemaModule(types.ModuleType):
         loader = self.__spec__.loader
         return f"<schema module {self.__name__!r}: `{loader.schema}` on {loader.server}, {len(loader.classes)} tables>"
 
+    def _repr_svg_(self) -> str | None:
+        """The schema's diagram as SVG, for Jupyter/IPython; None when Graphviz's ``dot`` is missing."""
+        import graphviz
+
+        from .diagram import diagram
+
+        try:
+            return diagram(self).pipe(format="svg", encoding="utf-8")
+        except graphviz.ExecutableNotFound:
+            return None
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """The diagram (``image/svg+xml``) when it can be rendered, and always the short ``repr``."""
+        bundle = {"text/plain": repr(self)}
+        svg = self._repr_svg_()
+        if svg is not None:
+            bundle["image/svg+xml"] = svg
+        return bundle
+
 
 class SchemaLoader:
     """Loads ``<root>.<schema>``; it is also the module's state between reloads.

@@ -1,0 +1,254 @@
+"""The ``djimport`` command: look at the schemas of DataJoint's default server.
+
+The server and credentials come from DataJoint's own configuration
+(``dj_local_conf.json`` / ``datajoint.json``, ``DJ_HOST``, ``DJ_USER``,
+``DJ_PASS``, ...). Exit codes: 0 success, 1 failure (server unreachable,
+schema missing, ...; one line on stderr), 2 bad usage.
+
+Each subcommand is an ``add_<name>(commands)`` function in :data:`COMMANDS`
+that adds its parser and sets ``func`` to the function that runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Callable, Sequence
+
+
+class CommandError(Exception):
+    """A failure to report in one line (exit code 1)."""
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from . import _compat
+    from ._introspect import list_all_tables
+
+    listing = list_all_tables(_connection())
+    counts = {
+        schema: sum(1 for table in tables if _compat.tier_of(table)[0] is not None)
+        for schema, tables in listing.items()
+    }
+    if args.json:
+        print(json.dumps([{"schema": schema, "tables": n} for schema, n in counts.items()], indent=2))
+    else:
+        _print_columns([("SCHEMA", "TABLES")] + [(schema, str(n)) for schema, n in counts.items()])
+    return 0
+
+
+def add_list(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "list", help="the schemas on the server, with table counts",
+        description="List the schemas on the server with the number of DataJoint tables in each.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=cmd_list)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from . import _compat
+    from ._introspect import count_rows, list_keys
+
+    module = _load(args.schema)
+    loader = module.__loader__
+    connection = loader.root.connection()
+    keys = list_keys(connection, loader.schema)
+    comments = {row.name: row.comment for row in loader.listing}
+    counts = count_rows(connection, loader.schema, sorted(loader.classes)) if args.count else {}
+
+    def entry(table: str, cls: type) -> dict:
+        item = {
+            "class": cls.__qualname__,
+            "table": table,
+            "tier": _compat.tier_of(table)[0].__name__,
+            "primary_key": list(keys.primary.get(table, ())),
+            "comment": comments.get(table, ""),
+        }
+        if args.count:
+            item["rows"] = counts[table]
+        return item
+
+    tables = []
+    for table, cls in sorted(loader.classes.items(), key=lambda item: item[1].__qualname__):
+        master = _compat.tier_of(table)[1]
+        if master is None:
+            tables.append({**entry(table, cls), "parts": []})
+        else:  # the module only has parts whose master it has, sorted after it
+            next(t for t in tables if t["table"] == master)["parts"].append(entry(table, cls))
+    if args.json:
+        print(json.dumps({"schema": loader.schema, "server": loader.server, "tables": tables}, indent=2))
+        return 0
+    print(f"`{loader.schema}` on {loader.server}: {len(loader.classes)} tables")
+    header = ("TABLE", "TIER") + (("ROWS",) if args.count else ()) + ("PRIMARY KEY", "COMMENT")
+    rows = [header]
+    for shown in tables:
+        for item in [shown, *shown["parts"]]:
+            name = item["class"] if item is shown else "  " + item["class"]
+            count = (str(item["rows"]),) if args.count else ()
+            rows.append((name, item["tier"], *count, ", ".join(item["primary_key"]), item["comment"]))
+    _print_columns(rows)
+    return 0
+
+
+def add_show(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "show", help="the tables of a schema",
+        description="Show the tables of a schema as a tree (parts under their masters): class, tier, "
+        "primary key and comment.",
+    )
+    parser.add_argument("schema", metavar="SCHEMA")
+    parser.add_argument("--count", action="store_true", help="also count the rows of each table")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(func=cmd_show)
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    from .diagram import diagram, save
+
+    path = save(diagram(_load(args.schema)), args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def add_diagram(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "diagram", help="draw a schema's diagram",
+        description="Draw the diagram of a schema: tables styled by tier, foreign keys as edges (solid "
+        "when in the primary key, dashed otherwise), referenced tables of other schemas in clusters. "
+        "svg, png and pdf need Graphviz's `dot` program; without it the DOT text is written instead.",
+    )
+    parser.add_argument("schema", metavar="SCHEMA")
+    parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
+                        help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
+    parser.set_defaults(func=cmd_diagram)
+
+
+def cmd_stubs(args: argparse.Namespace) -> int:
+    from . import _compat
+    from ._introspect import list_schemas
+    from .stubs import importable, write_stubs
+
+    schemas = args.schemas
+    if not schemas:
+        found = list_schemas(_connection())
+        schemas = [schema for schema in found if importable(schema)]
+        skipped = [schema for schema in found if not importable(schema)]
+        if skipped:
+            print(f"skipped schemas whose names are not Python identifiers: {', '.join(skipped)}", file=sys.stderr)
+    for schema in schemas:
+        if not importable(schema):
+            raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
+        _load(schema)
+    written = write_stubs(schemas, args.output)
+    print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_compat.describe_default()})")
+    return 0
+
+
+def add_stubs(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "stubs", help="write .pyi stubs for IDEs and type checkers",
+        description="Write a djschemas/ package of .pyi stubs declaring each schema's table classes, so "
+        "that IDEs complete `uni.Student` and type checkers accept `from djschemas.uni import Student`. "
+        "Point your tools at DIR (Pylance: python.analysis.stubPath; mypy: MYPYPATH).",
+    )
+    parser.add_argument("schemas", nargs="*", metavar="SCHEMA", help="schemas to write (default: all)")
+    parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
+                        help="directory to write djschemas/ into (e.g. typings)")
+    parser.set_defaults(func=cmd_stubs)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+
+    source = export(_load(args.schema))
+    if args.output is None:
+        sys.stdout.write(source)
+    else:
+        args.output.write_text(source)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def add_export(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "export", help="write a Python module declaring a schema's tables",
+        description="Write the source of a Python module that declares the tables of a schema with "
+        "DataJoint definitions, to put a schema under source control.",
+    )
+    parser.add_argument("schema", metavar="SCHEMA")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE.py", help="file to write (default: stdout)")
+    parser.set_defaults(func=cmd_export)
+
+
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    add_list, add_show, add_diagram, add_stubs, add_export,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="djimport",
+        description="Look at the DataJoint schemas of the server named by DataJoint's configuration "
+        "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``djimport`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        # DataJoint's notices about its own set-up (no datajoint.json, MariaDB support, ...)
+        # would bury the command's output and its one-line errors.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"datajoint(\.|$)")
+        from ._compat import DataJointError, logs_to_stderr
+        from .diagram import DotNotFound
+
+        try:
+            with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
+                return args.func(args)
+        except (CommandError, ImportError, DotNotFound, DataJointError, OSError) as exc:
+            print(f"djimport: error: {exc}", file=sys.stderr)
+            return 1
+
+
+def _connection():
+    from . import _compat
+
+    try:
+        return _compat.default_connection()
+    except Exception as exc:  # whatever the driver raises: the user needs the one line, not its traceback
+        raise CommandError(
+            f"DataJoint server {_compat.describe_default()} is unavailable ({type(exc).__name__}: {exc}). "
+            "Check dj.config['database.host'] (or DJ_HOST) and the server."
+        ) from exc
+
+
+def _load(schema: str):
+    from . import load
+
+    try:
+        return load(schema)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _diagram_path(text: str) -> Path:
+    from .diagram import FORMATS
+
+    path = Path(text)
+    if path.suffix.lstrip(".").lower() not in FORMATS:
+        raise argparse.ArgumentTypeError(f"{text!r} does not end in {', '.join('.' + f for f in FORMATS)}")
+    return path
+
+
+def _print_columns(rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -1,0 +1,166 @@
+"""Schema diagrams with graphviz: one node per table, one edge per foreign key.
+
+Nodes are styled by tier as in DataJoint's own ``dj.Diagram`` (0.14 palette):
+Manual green boxes, Lookup grey plain text, Imported blue and Computed red
+ellipses, Part small plain text. An edge is solid when the foreign key is part
+of the child's primary key and dashed otherwise, thin when the child's primary
+key has more attributes than the foreign key brings (one-to-many). Tables of
+other schemas that the schema references sit in a cluster labelled with their
+schema's name.
+"""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._loader import SchemaLoader
+
+if TYPE_CHECKING:  # imported on first use, so that `import djimport` stays light
+    import graphviz
+
+    from ._introspect import ForeignKey
+
+__all__ = ["FORMATS", "DotNotFound", "diagram", "save"]
+
+FORMATS = ("svg", "png", "pdf", "dot")
+"""The formats :func:`save` writes, named by the file's suffix."""
+
+_SCALE = 1.2
+_TIER_STYLE = {
+    "Manual": dict(shape="box", color="#00FF0030", fontcolor="darkgreen", fontsize=_SCALE * 10, size=0.4),
+    "Lookup": dict(shape="plaintext", color="#00000020", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
+    "Imported": dict(shape="ellipse", color="#00007F40", fontcolor="#00007FA0", fontsize=_SCALE * 10, size=0.4),
+    "Computed": dict(shape="ellipse", color="#FF000020", fontcolor="#7F0000A0", fontsize=_SCALE * 10, size=0.3),
+    "Part": dict(shape="plaintext", color="#00000000", fontcolor="black", fontsize=_SCALE * 8, size=0.1),
+    None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
+}
+_EDGE_COLOR = "#00000040"
+_RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
+
+
+def schema_module(module_or_schema_name: types.ModuleType | str) -> types.ModuleType:
+    """The djimport module of a schema, imported by name if need be."""
+    from . import load
+
+    module = load(module_or_schema_name) if isinstance(module_or_schema_name, str) else module_or_schema_name
+    if not isinstance(getattr(module, "__loader__", None), SchemaLoader):
+        raise TypeError(f"expected a schema module imported through djimport or a schema name, got {module!r}")
+    return module
+
+
+def diagram(module_or_schema_name: types.ModuleType | str) -> graphviz.Digraph:
+    """The diagram of a schema, as a :class:`graphviz.Digraph`.
+
+    ``module_or_schema_name`` is a module imported through djimport
+    (``djschemas.university``) or a schema name. Costs one query for the
+    foreign keys of the whole schema (plus the import, if not imported yet).
+    Render it with ``.pipe(format="svg")`` or :func:`save`; this needs
+    Graphviz's ``dot`` program, while ``.source`` (DOT text) does not.
+    """
+    import graphviz
+
+    from . import _compat
+    from ._introspect import list_keys
+
+    module = schema_module(module_or_schema_name)
+    loader: SchemaLoader = module.__loader__
+    schema = loader.schema
+    classes = dict(loader.classes)
+    keys = list_keys(loader.root.connection(), schema)
+
+    graph = graphviz.Digraph(name=schema)
+    for table, cls in sorted(classes.items(), key=lambda item: item[1].__qualname__):
+        graph.node(_node_id(schema, table), **_node_style(table, cls.__qualname__))
+
+    others: dict[str, set[str]] = {}
+    unmodelled: set[str] = set()  # referenced tables of this schema that the module has no class for
+    for fk in keys.foreign:
+        if fk.table not in classes:
+            continue
+        if fk.ref_schema != schema:
+            others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
+        elif fk.ref_table not in classes:
+            unmodelled.add(fk.ref_table)
+        graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **_edge_style(fk, keys.primary))
+    for table in sorted(unmodelled):
+        graph.node(_node_id(schema, table), **_node_style(table, table))
+    for other in sorted(others):
+        with graph.subgraph(name=f"cluster_{other}") as cluster:
+            cluster.attr(label=other, style="dashed", color="#00000040", fontname="arial")
+            for table in sorted(others[other]):
+                cluster.node(_node_id(other, table), **_node_style(table, _compat.qualified_class_name(table)))
+    return graph
+
+
+def _node_id(schema: str, table: str) -> str:
+    return f"{schema}.{table}"
+
+
+def _node_style(table: str, label: str) -> dict[str, str]:
+    from . import _compat
+
+    tier = _compat.tier_of(table)[0]
+    style = _TIER_STYLE[tier.__name__ if tier else None]
+    return dict(
+        label=label,
+        shape=style["shape"],
+        style="filled",
+        color=style["color"],
+        fontcolor=style["fontcolor"],
+        fontsize=str(round(style["fontsize"])),
+        fontname="arial",
+        width=str(round(style["size"] * _SCALE, 2)),
+        height=str(round(style["size"] * _SCALE, 2)),
+    )
+
+
+def _edge_style(fk: ForeignKey, primary: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    child_key = set(primary.get(fk.table, ()))
+    in_key = set(fk.columns) <= child_key
+    one_to_many = set(fk.columns) != child_key  # DataJoint's "multi"
+    renamed = fk.columns != fk.ref_columns
+    return dict(
+        style="solid" if in_key else "dashed",
+        color=_RENAMED_EDGE_COLOR if renamed else _EDGE_COLOR,
+        penwidth="0.75" if one_to_many else "2",
+        arrowhead="none",
+    )
+
+
+class DotNotFound(RuntimeError):
+    """Graphviz's ``dot`` program is missing; the DOT text was written to ``path`` instead."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Graphviz's `dot` program was not found, so wrote DOT text to {path} instead "
+            "(install Graphviz, e.g. `apt-get install graphviz`, `brew install graphviz` or "
+            "`conda install graphviz`, to render svg/png/pdf)"
+        )
+        self.path = path
+
+
+def save(graph: graphviz.Digraph, path: str | Path) -> Path:
+    """Write ``graph`` to ``path``, in the format its suffix names (.svg, .png, .pdf or .dot).
+
+    Raises :class:`DotNotFound` after writing ``path`` with suffix ``.dot``
+    when rendering needs Graphviz's ``dot`` and it is not installed.
+    """
+    import graphviz
+
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"cannot write a diagram to {path}: name a .svg, .png, .pdf or .dot file")
+    if fmt == "dot":
+        path.write_text(graph.source)
+        return path
+    try:
+        data = graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        dot_path = path.with_suffix(".dot")
+        dot_path.write_text(graph.source)
+        raise DotNotFound(dot_path) from None
+    path.write_bytes(data)
+    return path

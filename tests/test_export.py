@@ -1,0 +1,101 @@
+"""Code export: the exported module declares the same tables again (round trip)."""
+
+from __future__ import annotations
+
+import types
+import uuid
+
+import pytest
+
+import djimport
+from djimport._introspect import list_keys
+from djimport.export import export, write
+from tests.sessions import sessions  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def fresh(university):
+    """A schema name not on the server yet; dropped after the test (before the university)."""
+    from conftest import drop_schema
+
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    yield name
+    drop_schema(name)
+
+
+def declare_exported(source: str, exported: str, target: str) -> types.ModuleType:
+    """Run exported source as a module whose tables go to schema ``target`` instead."""
+    line = f"schema = dj.Schema({exported!r})"
+    assert source.count(line) == 1
+    module = types.ModuleType(f"exported_{target}")
+    exec(compile(source.replace(line, f"schema = dj.Schema({target!r})"), f"<export of {exported}>", "exec"),
+         vars(module))
+    return module
+
+
+def headings(schema: str) -> dict[str, tuple]:
+    """Table name -> (table comment, attributes, secondary indexes) as DataJoint reads them."""
+    module = djimport.load(schema)
+    result = {}
+    for table, cls in module.__loader__.classes.items():
+        heading = cls.heading
+        attributes = [
+            (a.name, a.type, a.in_key, a.nullable, a.default, a.comment, a.autoincrement)
+            for a in heading.attributes.values()
+        ]
+        result[table] = (heading.table_status["comment"], attributes, heading.indexes)
+    return result
+
+
+def foreign_keys(connection, schema: str, *renamed: str) -> set[tuple]:
+    """The foreign keys of a schema without constraint names; schema names in ``renamed`` read as "SELF"."""
+    return {
+        (fk.table, fk.columns, "SELF" if fk.ref_schema in (schema, *renamed) else fk.ref_schema, fk.ref_table,
+         fk.ref_columns)
+        for fk in list_keys(connection, schema).foreign
+    }
+
+
+def test_university_round_trip(university, fresh, connection):
+    source = export(university)
+    declare_exported(source, university, fresh)
+    original = headings(university)
+    assert len(original) == 10 and len(original["student"][1]) == 10
+    assert headings(fresh) == original
+    assert list_keys(connection, fresh).primary == list_keys(connection, university).primary
+    assert foreign_keys(connection, fresh) == foreign_keys(connection, university)
+    assert export(fresh).replace(fresh, "NAME") == source.replace(university, "NAME")
+
+
+def test_parts_computed_and_other_schemas_round_trip(university, sessions, fresh, connection):
+    source = export(sessions)
+    assert f"{university} = djimport.load({university!r})" in source
+    assert f"-> {university}.Student.proj(advisor=" in source
+    assert "    class Trial(dj.Part):" in source and "        -> master" in source
+    assert "class Score(dj.Computed):" in source and "def make(self, key):" in source
+    declare_exported(source, sessions, fresh)
+    assert headings(fresh) == headings(sessions)
+    assert foreign_keys(connection, fresh) == foreign_keys(connection, sessions)
+    assert export(fresh).replace(fresh, "NAME") == source.replace(sessions, "NAME")
+
+
+def test_tables_come_after_the_tables_they_reference(university):
+    source = export(university)
+    order = [line.split()[1].partition("(")[0] for line in source.splitlines() if line.startswith("class ")]
+    assert sorted(order) == sorted(djimport.load(university).__all__)
+    for parent, child in [("Department", "Course"), ("Course", "Section"), ("Term", "Section"),
+                          ("Section", "Enroll"), ("Student", "Enroll"), ("Enroll", "Grade"), ("LetterGrade", "Grade")]:
+        assert order.index(parent) < order.index(child)
+
+
+def test_definitions_keep_types_defaults_and_comments(university):
+    source = export(university)
+    assert "# university-wide ID number" in source
+    assert "omega=0" in source and "-> Term" in source
+    assert "---\n    -> LetterGrade" in source  # a secondary foreign key stays below the line
+    compile(source, "exported.py", "exec")
+
+
+def test_write(university, tmp_path):
+    path = write(university, tmp_path / "university.py")
+    assert path.read_text() == export(university)

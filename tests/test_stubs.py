@@ -1,0 +1,75 @@
+"""IDE stubs: .pyi files that type checkers (mypy here) accept user code against."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from djimport.stubs import stub_source, write_stubs
+from tests.sessions import sessions  # noqa: F401  (fixture)
+
+
+def test_classes_derive_from_their_tier_with_the_definition_as_docstring(university):
+    source = stub_source(university)
+    assert "class Student(dj.Manual, metaclass=_TableMeta):" in source
+    assert "class LetterGrade(dj.Lookup, metaclass=_TableMeta):" in source
+    assert "student_id           : int                          # university-wide ID number" in source
+    compile(source, "university.pyi", "exec")
+
+
+def test_parts_are_nested_in_their_masters(university, sessions):
+    source = stub_source(sessions)
+    assert "class Score(dj.Computed, metaclass=_TableMeta):" in source
+    assert "\n    class Trial(dj.Part, metaclass=_TableMeta):" in source
+    assert "        -> master" in source
+
+
+def test_write_stubs_writes_a_djschemas_package(university, sessions, tmp_path):
+    written = write_stubs([university, sessions], tmp_path)
+    package = tmp_path / "djschemas"
+    assert written == [package / "__init__.pyi", package / f"{university}.pyi", package / f"{sessions}.pyi"]
+    assert (package / f"{university}.pyi").read_text() == stub_source(university)
+
+
+def test_write_stubs_refuses_names_no_import_statement_can_spell(tmp_path):
+    with pytest.raises(ValueError, match="`my-schema` is not a Python identifier"):
+        write_stubs(["my-schema"], tmp_path)
+    assert not (tmp_path / "djschemas").exists()
+
+
+def _mypy(tmp_path, script: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "user_script.py"
+    path.write_text(textwrap.dedent(script))
+    env = dict(os.environ, MYPYPATH=str(tmp_path / "stubs"))
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(path)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_mypy_accepts_user_code_and_catches_a_misspelled_table(university, sessions, tmp_path):
+    pytest.importorskip("mypy")
+    write_stubs([university, sessions], tmp_path / "stubs")
+    good = _mypy(tmp_path, f"""
+        import djschemas.{university} as uni
+        from djschemas.{university} import Student, StudentMajor
+        from djschemas.{sessions} import Session
+
+        no_major = uni.Student - uni.StudentMajor
+        first_years = Student & "student_id < 10"
+        trials = Session.Trial * Session
+        table: StudentMajor = StudentMajor()
+        print(no_major, first_years, trials, table, uni.schema, Student.__doc__)
+        """)
+    assert good.returncode == 0, good.stdout + good.stderr
+    bad = _mypy(tmp_path, f"""
+        import djschemas.{university} as uni
+
+        print(uni.Studnet)
+        """)
+    assert bad.returncode == 1
+    assert 'Module has no attribute "Studnet"; maybe "Student"?' in bad.stdout
