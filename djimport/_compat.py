@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import logging
 import re
 import sys
@@ -173,6 +174,32 @@ def make_schema(connection, database: str, module_dict: dict) -> ModuleSchema:
     schema.database = database
     connection.register(schema)
     return schema
+
+
+# A PostgreSQL default expression as DataJoint 2.x prints it in a definition: `x='0'::smallint`,
+# `note="''::character varying"` (string attributes get double quotes).
+_PG_DEFAULT = re.compile(
+    r"""=("?)'((?:[^']|'')*)'::(?:"[^"]*"|[a-z][\w ]*)(?:\.(?:"[^"]*"|\w+))?(?:\([\d, ]*\))?\1(?=\s*:)"""
+)
+
+
+def definition(table_class: type, context: dict) -> str:
+    """The definition DataJoint reconstructs for a table (``Table.describe``), declarable again.
+
+    DataJoint 2.x on PostgreSQL prints the server's default expressions
+    (``omega='0'::smallint``), which it cannot declare; they become plain values.
+    """
+    text = table_class().describe(context=context)
+    if backend(table_class.connection) != "postgresql":
+        return text
+
+    def value(match: re.Match) -> str:
+        literal = match.group(2).replace("''", "'")
+        if not match.group(1) and re.fullmatch(r"-?\d+(\.\d+)?", literal):
+            return f"={literal}"
+        return "=" + json.dumps(literal)
+
+    return _PG_DEFAULT.sub(value, text)
 
 
 def create_schema(connection, database: str) -> None:

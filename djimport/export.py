@@ -93,7 +93,7 @@ def _definitions(module: types.ModuleType, keys) -> tuple[dict[str, str], list[s
     for table, cls in loader.classes.items():
         # For a part, `master` first so that DataJoint names its master `master`.
         part_context = {"master": cls._master, **context} if issubclass(cls, _compat.Part) else context
-        texts[table] = cls().describe(context=part_context)
+        texts[table] = _compat.definition(cls, part_context)
     return texts, imports
 
 

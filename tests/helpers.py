@@ -19,20 +19,20 @@ class Count:
     queries: int = 0
 
 
-def _backend(connection) -> str:
+def backend(connection) -> str:
     return getattr(getattr(connection, "adapter", None), "backend", "mysql")
 
 
 def quote(connection, *names: str) -> str:
     """``name`` or ``schema.table`` quoted for ``connection``'s backend: `a`.`b` or "a"."b"."""
-    mark = '"' if _backend(connection) == "postgresql" else "`"
+    mark = '"' if backend(connection) == "postgresql" else "`"
     return ".".join(f"{mark}{name}{mark}" for name in names)
 
 
 def create_table_like(connection, schema: str, table: str, like: str) -> None:
     """Create ``table`` with the columns of ``like`` behind DataJoint's back, as another client would."""
     target, source = quote(connection, schema, table), quote(connection, schema, like)
-    if _backend(connection) == "postgresql":
+    if backend(connection) == "postgresql":
         connection.query(f"CREATE TABLE {target} (LIKE {source} INCLUDING ALL)")
     else:
         connection.query(f"CREATE TABLE {target} LIKE {source}")
@@ -71,6 +71,6 @@ def server_queries(connection) -> contextlib.AbstractContextManager[Count]:
     MySQL counts them in the session's ``Questions``; PostgreSQL test servers
     log every statement with the session's process id.
     """
-    if _backend(connection) == "postgresql":
+    if backend(connection) == "postgresql":
         return _postgresql_queries(connection)
     return _mysql_queries(connection)

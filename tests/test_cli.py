@@ -142,7 +142,7 @@ def test_python_m_takes_the_server_from_datajoint_config(university, server, tmp
         "database.password": server.password, "database.use_tls": False,
     }))
     env = dict(DJ_HOST=server.host, DJ_PORT=str(server.port), DJ_USER=server.user, DJ_PASS=server.password,
-               DJ_USE_TLS="false")
+               DJ_USE_TLS="false", DJ_BACKEND=server.backend)
     result = _python_m(["show", university], tmp_path, **env)
     assert result.returncode == 0, result.stderr
     assert "StudentMajor" in result.stdout

@@ -10,6 +10,7 @@ import pytest
 import djimport
 from djimport._introspect import list_keys
 from djimport.export import export, write
+from tests.helpers import backend
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -56,7 +57,12 @@ def foreign_keys(connection, schema: str, *renamed: str) -> set[tuple]:
     }
 
 
-def test_university_round_trip(university, fresh, connection):
+def test_university_round_trip(university, fresh, connection, request):
+    if backend(connection) == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "DataJoint 2.3 on PostgreSQL stores the double quotes of a column comment backslash-escaped "
+            '(Course.course_name: e.g. \\"Neurobiology ...\\"), one more backslash per round trip'
+        )))
     source = export(university)
     declare_exported(source, university, fresh)
     original = headings(university)
