@@ -224,6 +224,8 @@ def _restore_import_state():
     for name in [n for n in sys.modules if n not in modules and n.startswith("djschemas.")]:
         del sys.modules[name]
         vars(sys.modules["djschemas"]).pop(name.partition(".")[2], None)
+    if "djschemas" not in modules:
+        sys.modules.pop("djschemas", None)  # its next import installs the finder again
     sys.meta_path[:] = meta_path
     if "djimport" in sys.modules:
         sys.modules["djimport"].invalidate_caches()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import threading
 from typing import Callable
 
 import datajoint as dj
@@ -24,9 +25,17 @@ if IS_V2:
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 
 
+_connecting = threading.Lock()
+
+
 def default_connection():
-    """DataJoint's own default connection (``dj.conn()``), opened on first use."""
-    return dj.conn()
+    """DataJoint's own default connection (``dj.conn()``), opened on first use.
+
+    One thread at a time: ``dj.conn()`` is not thread-safe, and threads that
+    import at once must share one connection, not race to replace it.
+    """
+    with _connecting:
+        return dj.conn()
 
 
 def backend(connection) -> str:
@@ -35,7 +44,18 @@ def backend(connection) -> str:
 
 
 def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
-    return connection.query(sql, args).fetchall()
+    with statement_lock(connection):
+        return connection.query(sql, args).fetchall()
+
+
+def statement_lock(connection) -> threading.RLock:
+    """The lock djimport holds while it uses ``connection``.
+
+    A DataJoint connection is shared by all threads, but its PyMySQL connection
+    serves one statement at a time: two threads querying at once garble the
+    protocol.
+    """
+    return vars(connection).setdefault("_djimport_lock", threading.RLock())
 
 
 def describe(connection) -> str:
@@ -131,13 +151,14 @@ class ModuleSchema(dj.Schema):
             # The module's classes first, so that `-> Student` works as well as `-> uni.Student`.
             context = {**self.context, **caller.f_globals, **caller.f_locals}
             del caller
-        if not self.create_tables and not self.table_exists(cls.table_name):
-            raise DataJointError(
-                f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
-                f"was imported without create_tables. Declare it inside "
-                f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
-            )
-        cls = super().__call__(cls, context=context)
+        with statement_lock(self.connection):
+            if not self.create_tables and not self.table_exists(cls.table_name):
+                raise DataJointError(
+                    f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
+                    f"was imported without create_tables. Declare it inside "
+                    f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
+                )
+            cls = super().__call__(cls, context=context)
         self.adopt(cls)
         return cls
 

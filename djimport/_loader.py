@@ -53,8 +53,8 @@ class SchemaLoader:
 
     def _list(self, fullname: str):
         try:
-            connection = self.root.connection()
             listing = self.root.listings.tables(self.schema)
+            connection = self.root.connection()
         except Exception as exc:
             raise ImportError(
                 f"Cannot import {fullname}: DataJoint server {self.root.describe()} is unavailable "

@@ -24,3 +24,22 @@ def server_queries(connection) -> Iterator[Count]:
     yield count
     # Questions counts the SHOW STATUS statement that reads it, hence the 1.
     count.queries = _questions(connection) - before - 1
+
+
+def forget_default_connection() -> None:
+    """Make DataJoint's next ``dj.conn()`` open a new connection, without opening one now.
+
+    ``dj.conn(reset=True)`` would connect at once; tests of unreachable servers need the
+    connection to be opened by the import under test.
+    """
+    import datajoint as dj
+
+    if int(dj.__version__.split(".")[0]) >= 2:
+        from datajoint import instance
+
+        old, instance._singleton_connection = instance._singleton_connection, None
+    else:
+        old = vars(dj.conn).pop("connection", None)
+    if old is not None:
+        with contextlib.suppress(Exception):
+            old.close()
