@@ -27,7 +27,8 @@ def server_queries(connection) -> Iterator[Count]:
 
 
 def forget_default_connection() -> None:
-    """Make DataJoint's next ``dj.conn()`` open a new connection, without opening one now.
+    """Make DataJoint's next ``dj.conn()`` open a new connection, without opening one now
+    (nor closing the current one, which whoever opened it closes).
 
     ``dj.conn(reset=True)`` would connect at once; tests of unreachable servers need the
     connection to be opened by the import under test.
@@ -37,9 +38,6 @@ def forget_default_connection() -> None:
     if int(dj.__version__.split(".")[0]) >= 2:
         from datajoint import instance
 
-        old, instance._singleton_connection = instance._singleton_connection, None
+        instance._singleton_connection = None
     else:
-        old = vars(dj.conn).pop("connection", None)
-    if old is not None:
-        with contextlib.suppress(Exception):
-            old.close()
+        vars(dj.conn).pop("connection", None)
