@@ -41,3 +41,17 @@ def forget_default_connection() -> None:
         instance._singleton_connection = None
     else:
         vars(dj.conn).pop("connection", None)
+
+
+WRITES = r"^Com_(create|alter|drop|insert|update|delete|replace|truncate|rename|load|grant|revoke)"
+
+
+def write_statements(connection) -> dict[str, int]:
+    """The server's counters of statements that change it (MySQL's ``Com_*`` status variables),
+    over all sessions: djimport may use a connection other than ``connection``."""
+    rows = connection.query(f"SHOW GLOBAL STATUS WHERE Variable_name REGEXP '{WRITES}'").fetchall()
+    return {name: int(value) for name, value in rows}
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {name: after[name] - before[name] for name in after if after[name] != before.get(name)}
