@@ -68,7 +68,7 @@ class Server:
         self._proc = None
 
     def start(self) -> None:
-        if self._proc is None:
+        if self.private and self._proc is None:
             self._proc = self._start()
 
     def configure_datajoint(self) -> None:

@@ -36,7 +36,12 @@ def _ensure_schema(name: str) -> None:
     from ._finder import finder
     from ._root import DEFAULT_ROOT
 
+    from ._introspect import unusable_schema_name
+
     root = finder.roots[DEFAULT_ROOT]
     if root.listings.tables(name) is None:
+        problem = unusable_schema_name(root.connection(), name)
+        if problem:
+            raise ValueError(f"Cannot create schema {name!r}: {problem}.")
         _compat.create_schema(root.connection(), name)
         root.listings.forget(name)

@@ -62,10 +62,15 @@ class SchemaLoader:
                 name=fullname,
             ) from exc
         if listing is None:
-            raise ModuleNotFoundError(self._not_found_message(fullname), name=fullname)
+            raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
         return connection, listing
 
-    def _not_found_message(self, fullname: str) -> str:
+    def _not_found_message(self, fullname: str, connection) -> str:
+        from ._introspect import unusable_schema_name
+
+        problem = unusable_schema_name(connection, self.schema)
+        if problem:
+            return f"Cannot import {fullname!r}: {problem}."
         message = f"No schema `{self.schema}` on DataJoint server {self.root.describe()} (import {fullname})."
         with contextlib.suppress(Exception):  # the hint is a courtesy; the error above is the answer
             matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)

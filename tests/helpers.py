@@ -55,3 +55,27 @@ def write_statements(connection) -> dict[str, int]:
 
 def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {name: after[name] - before[name] for name in after if after[name] != before.get(name)}
+
+
+def quote(connection, name: str) -> str:
+    """``name`` quoted as an identifier for the connection's server (for tests' own SQL, which
+    the drivers run through %-formatting, hence the doubled %)."""
+    if getattr(getattr(connection, "adapter", None), "backend", "mysql") == "postgresql":
+        quoted = '"' + name.replace('"', '""') + '"'
+    else:
+        quoted = "`" + name.replace("`", "``") + "`"
+    return quoted.replace("%", "%%")
+
+
+def create_schema_raw(connection, name: str, tables: tuple[str, ...] = ()) -> None:
+    """Create a schema and tables of one int column by plain SQL, as other tools would."""
+    postgres = getattr(getattr(connection, "adapter", None), "backend", "mysql") == "postgresql"
+    connection.query(f"CREATE {'SCHEMA' if postgres else 'DATABASE'} {quote(connection, name)}")
+    for table in tables:
+        connection.query(f"CREATE TABLE {quote(connection, name)}.{quote(connection, table)} (id int PRIMARY KEY)")
+
+
+def drop_schema_raw(connection, name: str) -> None:
+    postgres = getattr(getattr(connection, "adapter", None), "backend", "mysql") == "postgresql"
+    connection.query(f"DROP {'SCHEMA' if postgres else 'DATABASE'} IF EXISTS {quote(connection, name)}"
+                     + (" CASCADE" if postgres else ""))
