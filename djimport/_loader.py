@@ -95,12 +95,19 @@ class SchemaLoader:
         dropped = [name for name in self.classes if name not in names]
         new: dict[str, type] = {}
         parts: list[tuple[str, str]] = []
+        taken = {cls.__name__ for name, cls in self.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__}
         for row in listing:
             if row.name in self.classes or not self._conventional(row):
                 continue
             tier, master = _compat.tier_of(row.name)
             if master is None:
-                new[row.name] = _compat.make_table_class(row.name, tier, module.__name__)
+                cls = _compat.make_table_class(row.name, tier, module.__name__)
+                if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
+                    self._warn(row.name, f"table `{self.schema}`.`{row.name}` would be class {cls.__name__} "
+                                         f"like another table of the schema; skipped")
+                    continue
+                taken.add(cls.__name__)
+                new[row.name] = cls
             else:
                 parts.append((row.name, master))
         for name, master in parts:
