@@ -158,7 +158,19 @@ class ModuleSchema(dj.Schema):
                     f"was imported without create_tables. Declare it inside "
                     f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
                 )
-            cls = super().__call__(cls, context=context)
+            failure = None
+            try:
+                cls = super().__call__(cls, context=context)
+            except DataJointError as exc:
+                failure = exc
+            # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
+            if self.create_tables and not self.table_exists(cls.table_name):
+                raise DataJointError(
+                    f"Cannot declare table `{self.database}`.`{cls.table_name}`: the server did not create it. "
+                    f"Check that your user has the CREATE privilege on schema `{self.database}`."
+                ) from failure
+            if failure is not None:
+                raise failure
         self.adopt(cls)
         return cls
 

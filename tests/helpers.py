@@ -79,3 +79,18 @@ def drop_schema_raw(connection, name: str) -> None:
     postgres = getattr(getattr(connection, "adapter", None), "backend", "mysql") == "postgresql"
     connection.query(f"DROP {'SCHEMA' if postgres else 'DATABASE'} IF EXISTS {quote(connection, name)}"
                      + (" CASCADE" if postgres else ""))
+
+
+@contextlib.contextmanager
+def limited_user(connection, user: str, password: str, readable: str) -> Iterator[None]:
+    """A MySQL user who may read and change rows of schema ``readable`` only (no CREATE)."""
+    if getattr(getattr(connection, "adapter", None), "backend", "mysql") != "mysql":
+        import pytest
+
+        pytest.skip("limited users are made with MySQL's account statements")
+    connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (user, password))
+    try:
+        connection.query(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {quote(connection, readable)}.* TO %s@'%%'", (user,))
+        yield
+    finally:
+        connection.query("DROP USER %s@'%%'", (user,))
