@@ -64,10 +64,15 @@ def describe(connection) -> str:
     return f"{info['user']}@{info['host']}:{info['port']}"
 
 
+def existing_default_connection():
+    """DataJoint's default connection if it is open already, else None; never connects."""
+    return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+
+
 def describe_default() -> str:
     """``user@host:port`` of DataJoint's default connection, or of the server it would
     connect to when there is none yet; never the password."""
-    existing = _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+    existing = existing_default_connection()
     if existing is not None:
         return describe(existing)
     host = str(dj.config["database.host"])

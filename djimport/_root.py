@@ -25,6 +25,12 @@ class Root:
 
     def connection(self):
         """The root's connection, opened if need be within ``DJIMPORT_TIMEOUT``."""
+        if self._connect is None:
+            from . import _compat
+
+            existing = _compat.existing_default_connection()
+            if existing is not None:
+                return existing  # nothing to wait for: no helper thread
         return bounded(self._connection)
 
     def _connection(self):
