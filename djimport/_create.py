@@ -34,9 +34,8 @@ def create_tables(module: types.ModuleType | str, *, create_schema: bool = False
 def _ensure_schema(name: str) -> None:
     from . import _compat
     from ._finder import finder
-    from ._root import DEFAULT_ROOT
-
     from ._introspect import unusable_schema_name
+    from ._root import DEFAULT_ROOT
 
     root = finder.roots[DEFAULT_ROOT]
     if root.listings.tables(name) is None:

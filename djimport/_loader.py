@@ -95,7 +95,9 @@ class SchemaLoader:
         dropped = [name for name in self.classes if name not in names]
         new: dict[str, type] = {}
         parts: list[tuple[str, str]] = []
-        taken = {cls.__name__ for name, cls in self.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__}
+        taken = {  # class names of the module's masters that stay
+            cls.__name__ for name, cls in self.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__
+        }
         for row in listing:
             if row.name in self.classes or not self._conventional(row):
                 continue

@@ -7,7 +7,8 @@ either line. A server that accepts connections and stays silent (a stalled
 SSH tunnel, an overloaded server) would hang every import forever. So the
 server work of an import (connecting and listing) runs in a helper thread and
 the import gives up after ``DJIMPORT_TIMEOUT`` seconds; the abandoned thread
-ends by itself when the server answers or drops the connection.
+ends by itself when the server answers or drops the connection (imports made
+meanwhile queue behind it on djimport's locks, and give up in turn).
 """
 
 from __future__ import annotations
