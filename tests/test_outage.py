@@ -42,9 +42,12 @@ def _assert_unchanged(module, snapshot) -> None:
     assert sys.modules[module.__name__] is module
 
 
-def test_import_during_outage_fails_fast_then_works_after_restart(server, university, short_timeout):
+@pytest.mark.parametrize("connected", [True, False], ids=["connection-open", "no-connection-yet"])
+def test_import_during_outage_fails_fast_then_works_after_restart(server, university, short_timeout, connected):
     if not server.private:
         pytest.skip("stopping the server needs a private test server")
+    if not connected:
+        forget_default_connection()
     server.stop()
     try:
         start = time.monotonic()
