@@ -4,6 +4,7 @@ every table present afterwards, and no half-built module visible."""
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 import textwrap
@@ -163,12 +164,13 @@ def test_two_threads_inside_create_tables_on_one_schema(small_schemas):
 
 
 SCRIPT = textwrap.dedent("""
-    import sys, time
+    import os, sys, time
     from pathlib import Path
     import datajoint as dj
     import djimport
 
-    host, port, user, password, backend, name, tag, go = sys.argv[1:]
+    host, port, user, backend, name, tag, go = sys.argv[1:]
+    password = os.environ["DJIMPORT_TEST_PASSWORD"]  # not on the command line, where ps shows it
     for key, value in [("host", host), ("port", int(port)), ("user", user), ("password", password),
                        ("use_tls", False)]:
         dj.config[f"database.{key}"] = value
@@ -186,10 +188,11 @@ SCRIPT = textwrap.dedent("""
 def test_two_processes_add_different_tables_at_once(server, small_schemas, tmp_path: Path):
     name = small_schemas[0]
     go = tmp_path / "go"
-    args = [server.host, str(server.port), server.user, server.password, server.backend, name]
+    args = [server.host, str(server.port), server.user, server.backend, name]
+    env = {**os.environ, "DJIMPORT_TEST_PASSWORD": server.password}
     procs = [
         subprocess.Popen([sys.executable, "-c", SCRIPT, *args, tag, str(go)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent)
+                         stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent, env=env)
         for tag in "AB"
     ]
     time.sleep(0.5)
