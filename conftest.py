@@ -131,6 +131,7 @@ def _private_mariadb(tmp: Path) -> Server:
         proc = subprocess.Popen(
             [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
              f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
+             f"--tmpdir={tmp}",  # its temporary tables apart from other servers' on a shared machine
              "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
              "--max-connections=500", *user],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
