@@ -34,9 +34,13 @@ def create_tables(module: types.ModuleType | str, *, create_schema: bool = False
 def _ensure_schema(name: str) -> None:
     from . import _compat
     from ._finder import finder
+    from ._introspect import unusable_schema_name
     from ._root import DEFAULT_ROOT
 
     root = finder.roots[DEFAULT_ROOT]
     if root.listings.tables(name) is None:
+        problem = unusable_schema_name(root.connection(), name)
+        if problem:
+            raise ValueError(f"Cannot create schema {name!r}: {problem}.")
         _compat.create_schema(root.connection(), name)
         root.listings.forget(name)
