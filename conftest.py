@@ -147,7 +147,7 @@ def _private_mariadb(tmp: Path) -> Server:
         proc = subprocess.Popen(
             [server_bin, "--no-defaults", f"--datadir={datadir}", f"--port={port}", "--bind-address=127.0.0.1",
              f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
-             f"--tmpdir={tmp}",  # its own: files in a shared /tmp may be cleaned away under it
+             f"--tmpdir={tmp}",  # its temporary tables apart from other servers' on a shared machine
              "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
              "--max-connections=500", *user],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -306,6 +306,7 @@ def _restore_import_state():
     yield
     for name in [n for n in sys.modules if n not in modules and n.partition(".")[0] == "djschemas"]:
         del sys.modules[name]
+    # A djschemas first imported by the test is gone now: its next import installs the finder again.
     if "djschemas" in sys.modules:  # forget the submodules imported during the test
         package = vars(sys.modules["djschemas"])
         for name in [n for n in package if f"djschemas.{n}" not in sys.modules and not n.startswith("_")]:

@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from typing import Callable, Iterator
 
 import datajoint as dj
@@ -28,19 +29,27 @@ if IS_V2:
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 
 
+_connecting = threading.Lock()
+
+
 def thread_safe() -> bool:
     """DataJoint 2.x's thread-safe mode (``DJ_THREAD_SAFE``), which has no default connection or config."""
     return IS_V2 and _instance._load_thread_safe()
 
 
 def default_connection():
-    """DataJoint's own default connection (``dj.conn()``), opened on first use."""
+    """DataJoint's own default connection (``dj.conn()``), opened on first use.
+
+    One thread at a time: ``dj.conn()`` is not thread-safe, and threads that
+    import at once must share one connection, not race to replace it.
+    """
     if thread_safe():
         raise DataJointError(
             "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE), where there is no default connection for "
             "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
         )
-    return dj.conn()
+    with _connecting:
+        return dj.conn()
 
 
 def backend(connection) -> str:
@@ -53,7 +62,18 @@ def is_connection(obj: object) -> bool:
 
 
 def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
-    return connection.query(sql, args).fetchall()
+    with statement_lock(connection):
+        return connection.query(sql, args).fetchall()
+
+
+def statement_lock(connection) -> threading.RLock:
+    """The lock djimport holds while it uses ``connection``.
+
+    A DataJoint connection is shared by all threads, but its PyMySQL connection
+    serves one statement at a time: two threads querying at once garble the
+    protocol.
+    """
+    return vars(connection).setdefault("_djimport_lock", threading.RLock())
 
 
 def describe(connection) -> str:
@@ -62,12 +82,17 @@ def describe(connection) -> str:
     return f"{info['user']}@{info['host']}:{info['port']}"
 
 
+def existing_default_connection():
+    """DataJoint's default connection if it is open already, else None; never connects."""
+    return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+
+
 def describe_default() -> str:
     """``user@host:port`` of DataJoint's default connection, or of the server it would
     connect to when there is none yet; never the password."""
     if thread_safe():
         return "(none: DataJoint's thread-safe mode has no default server)"
-    existing = _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+    existing = existing_default_connection()
     if existing is not None:
         return describe(existing)
     host = str(dj.config["database.host"])
@@ -157,13 +182,26 @@ class ModuleSchema(dj.Schema):
             # The module's classes first, so that `-> Student` works as well as `-> uni.Student`.
             context = {**self.context, **caller.f_globals, **caller.f_locals}
             del caller
-        if not self.create_tables and not self.table_exists(cls.table_name):
-            raise DataJointError(
-                f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
-                f"was imported without create_tables. Declare it inside "
-                f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
-            )
-        cls = super().__call__(cls, context=context)
+        with statement_lock(self.connection):
+            if not self.create_tables and not self.table_exists(cls.table_name):
+                raise DataJointError(
+                    f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
+                    f"was imported without create_tables. Declare it inside "
+                    f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
+                )
+            failure = None
+            try:
+                cls = super().__call__(cls, context=context)
+            except DataJointError as exc:
+                failure = exc
+            # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
+            if self.create_tables and not self.table_exists(cls.table_name):
+                raise DataJointError(
+                    f"Cannot declare table `{self.database}`.`{cls.table_name}`: the server did not create it. "
+                    f"Check that your user has the CREATE privilege on schema `{self.database}`."
+                ) from failure
+            if failure is not None:
+                raise failure
         self.adopt(cls)
         return cls
 

@@ -38,9 +38,13 @@ def create_tables(module: types.ModuleType | str, *, create_schema: bool = False
 def _ensure_schema(root_name: str, schema: str) -> None:
     from . import _compat
     from ._finder import finder
+    from ._introspect import unusable_schema_name
 
     importlib.import_module(root_name)  # registers the root
     root = finder.roots[root_name]
     if root.listings.tables(schema) is None:
+        problem = unusable_schema_name(root.connection(), schema)
+        if problem:
+            raise ValueError(f"Cannot create schema {schema!r}: {problem}.")
         _compat.create_schema(root.connection(), schema)
         root.listings.forget(schema)

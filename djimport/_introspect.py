@@ -136,8 +136,42 @@ def list_schemas(connection: object) -> tuple[str, ...]:
     return tuple(sorted(row[0] for row in _compat.query(connection, _sql(connection, "schemas"))))
 
 
+def unusable_schema_name(connection: object, name: str) -> str | None:
+    """Why no schema of the server can be called ``name`` and be used by DataJoint, or None.
+
+    Such names are answered without a query: the server would reject them or
+    match them loosely, and DataJoint puts names in its SQL between quote
+    characters without escaping them.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the name is not valid Unicode (it holds a lone surrogate)"
+    if "\0" in name:
+        return "schema names cannot hold the NUL character"
+    if "%" in name:  # DataJoint's SQL text passes through the driver's %-formatting
+        return "DataJoint cannot use a schema name that holds a percent sign (%)"
+    if _compat.backend(connection) == "postgresql":
+        if len(name.encode("utf-8")) > 63:
+            return "PostgreSQL schema names are at most 63 bytes long"
+        if '"' in name:
+            return "DataJoint cannot use a schema name that holds a double quote (\")"
+        return None
+    if len(name) > 64:
+        return "MySQL schema names are at most 64 characters long"
+    if name.endswith(" "):
+        return "MySQL schema names cannot end with a space"
+    if any(ord(char) > 0xFFFF for char in name):
+        return "MySQL schema names cannot hold characters beyond U+FFFF (such as emoji)"
+    if "`" in name:
+        return "DataJoint cannot use a schema name that holds a backtick (`)"
+    return None
+
+
 def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
     """The tables of ``schema`` sorted by name, or None when the schema does not exist."""
+    if unusable_schema_name(connection, schema):
+        return None
     rows = _compat.query(connection, _sql(connection, "tables"), (schema,))
     # The server may compare names case-insensitively; a schema is only ours when spelled exactly.
     rows = [row for row in rows if row[0] == schema]

@@ -74,8 +74,8 @@ class SchemaLoader:
 
     def _list(self, fullname: str):
         try:
-            connection = self.root.connection()
             listing = self.root.listings.tables(self.schema)
+            connection = self.root.connection()
         except Exception as exc:
             check = (
                 f"the connection mounted as {self.root.name!r}" if self.root.mounted else "dj.config['database.host']"
@@ -86,10 +86,15 @@ class SchemaLoader:
                 name=fullname,
             ) from exc
         if listing is None:
-            raise ModuleNotFoundError(self._not_found_message(fullname), name=fullname)
+            raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
         return connection, listing
 
-    def _not_found_message(self, fullname: str) -> str:
+    def _not_found_message(self, fullname: str, connection) -> str:
+        from ._introspect import unusable_schema_name
+
+        problem = unusable_schema_name(connection, self.schema)
+        if problem:
+            return f"Cannot import {fullname!r}: {problem}."
         message = f"No schema `{self.schema}` on DataJoint server {self.root.describe()} (import {fullname})."
         with contextlib.suppress(Exception):  # the hint is a courtesy; the error above is the answer
             matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
@@ -113,12 +118,21 @@ class SchemaLoader:
         dropped = [name for name in self.classes if name not in names]
         new: dict[str, type] = {}
         parts: list[tuple[str, str]] = []
+        taken = {  # class names of the module's masters that stay
+            cls.__name__ for name, cls in self.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__
+        }
         for row in listing:
             if row.name in self.classes or not self._conventional(row):
                 continue
             tier, master = _compat.tier_of(row.name)
             if master is None:
-                new[row.name] = _compat.make_table_class(row.name, tier, module.__name__)
+                cls = _compat.make_table_class(row.name, tier, module.__name__)
+                if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
+                    self._warn(row.name, f"table `{self.schema}`.`{row.name}` would be class {cls.__name__} "
+                                         f"like another table of the schema; skipped")
+                    continue
+                taken.add(cls.__name__)
+                new[row.name] = cls
             else:
                 parts.append((row.name, master))
         for name, master in parts:

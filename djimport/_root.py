@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ._cache import Listings, default_ttl
+from ._timeout import bounded
 
 DEFAULT_ROOT = "djschemas"
 
@@ -24,6 +25,16 @@ class Root:
         self.listings = Listings(self._fetch_schemas, self._fetch_tables, default_ttl())
 
     def connection(self):
+        """The root's connection, opened if need be within ``DJIMPORT_TIMEOUT``."""
+        if self._connect is None:
+            from . import _compat
+
+            existing = _compat.existing_default_connection()
+            if existing is not None:
+                return existing  # nothing to wait for: no helper thread
+        return bounded(self._connection)
+
+    def _connection(self):
         if self._connect is None:
             from . import _compat
 
@@ -41,12 +52,12 @@ class Root:
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._introspect import list_schemas
 
-        return list_schemas(self.connection())
+        return bounded(lambda: list_schemas(self._connection()))
 
     def _fetch_tables(self, schema: str):
         from ._introspect import list_tables
 
-        return list_tables(self.connection(), schema)
+        return bounded(lambda: list_tables(self._connection(), schema))
 
 
 def register(name: str, connect: Callable[[], object] | None = None) -> Root:

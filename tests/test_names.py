@@ -1,0 +1,140 @@
+"""Schema names that are not plain identifiers: quotes, backticks, semicolons, LIKE wildcards,
+unicode, names too long for the server, reserved words. Each gives the right schema or a clear
+error, and djimport never puts a name into the text of its SQL."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import djimport
+from djimport import _introspect
+from tests.helpers import create_schema_raw, drop_schema_raw
+
+FIXED_SQL = {sql for statements in _introspect._SQL.values() for sql in statements.values()}
+
+
+@pytest.fixture
+def sent_sql(monkeypatch):
+    """The text of every statement djimport sends (they still go to the real server)."""
+    sent: list[str] = []
+    real = _introspect._compat.query
+
+    def spy(connection, sql, args=()):
+        sent.append(sql)
+        return real(connection, sql, args)
+
+    monkeypatch.setattr(_introspect._compat, "query", spy)
+    return sent
+
+
+@contextlib.contextmanager
+def raw_schema(connection, name: str, tables: tuple[str, ...] = ("item",)):
+    create_schema_raw(connection, name, tables)
+    try:
+        yield name
+    finally:
+        drop_schema_raw(connection, name)
+        djimport.invalidate_caches()
+
+
+def _forget_module(name: str) -> None:
+    if sys.modules.pop(f"djschemas.{name}", None) is not None:
+        vars(sys.modules["djschemas"]).pop(name, None)
+
+
+HOSTILE = [
+    "x'; DROP DATABASE mysql; --", 'x"; DROP SCHEMA public; --', "x`; DROP DATABASE mysql; --",
+    "%", "_", "djtest%", "djtest_", "a;b", "\\", "x\\'", "select", "order", "class", "None",
+    "ünïcödé", "名前", "😀", "x" * 65, "x" * 300, "trailing ", " leading", "\x00", "a\x00b", "\udcff",
+]
+
+NAMES = st.text(st.characters(blacklist_characters=".", blacklist_categories=()), min_size=1, max_size=80)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_are_missing_schemas(connection, sent_sql, name):
+    with pytest.raises(ModuleNotFoundError) as err:
+        djimport.load(name)
+    assert err.value.name == f"djschemas.{name}"
+    assert set(sent_sql) <= FIXED_SQL
+    assert "unavailable" not in str(err.value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=NAMES)
+def test_any_name_is_a_missing_schema_or_refused_and_never_sql(connection, sent_sql, name):
+    djimport.invalidate_caches()
+    with pytest.raises(ModuleNotFoundError):
+        djimport.load(f"djtest_absent_{name}")
+    assert set(sent_sql) <= FIXED_SQL
+
+
+@pytest.mark.parametrize("bad", ["", "a.b", ".", None, 3])
+def test_load_refuses_what_cannot_be_a_module_name(bad):
+    with pytest.raises(ValueError, match="schema name"):
+        djimport.load(bad)
+
+
+def test_like_wildcards_match_only_themselves(connection):
+    tag = uuid.uuid4().hex[:8]
+    with raw_schema(connection, f"djtest_{tag}axb"), raw_schema(connection, f"djtest_{tag}a_c"):
+        for name in (f"djtest_{tag}a_b", f"djtest_{tag}a%", f"djtest_{tag}%", f"djtest_{tag}a__", f"djtest_{tag}axc"):
+            with pytest.raises(ModuleNotFoundError):
+                djimport.load(name)
+        assert djimport.load(f"djtest_{tag}a_c").schema.database == f"djtest_{tag}a_c"
+
+
+def test_names_match_exactly_not_by_collation(connection):
+    tag = uuid.uuid4().hex[:8]
+    with raw_schema(connection, f"djtest_{tag}_abc"):
+        for name in (f"DJTEST_{tag}_ABC", f"djtest_{tag}_abc ", f"djtest_{tag}_àbc"):
+            with pytest.raises(ModuleNotFoundError):
+                djimport.load(name)
+
+
+@pytest.mark.parametrize("name", ["😀", "x" * 65, "trailing ", "a`b", "a\x00b", "\udcff", "50%"])
+def test_impossible_names_say_why(connection, sent_sql, name):
+    with pytest.raises(ModuleNotFoundError) as err:
+        djimport.load(name)
+    assert "schema name" in str(err.value) or "not valid Unicode" in str(err.value)
+    assert sent_sql == []  # answered without asking the server
+    with pytest.raises(ValueError, match="Cannot create schema"):
+        with djimport.create_tables(name, create_schema=True):
+            pass
+
+
+VALID = st.text(
+    st.characters(min_codepoint=32, max_codepoint=0xFFFF, blacklist_categories=("Cs", "Cc"),
+                  blacklist_characters=".`\"%"),
+    min_size=1, max_size=40,
+).filter(lambda name: not name.endswith(" "))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=VALID)
+def test_any_valid_name_imports_its_own_schema(connection, sent_sql, name):
+    name = f"djtest {name}"
+    with raw_schema(connection, name, ("item", "#kind")):
+        try:
+            module = djimport.load(name)
+            assert module.schema.database == name
+            assert module.__all__ == ["Item", "Kind"]
+            assert len(module.Item()) == 0  # DataJoint's own queries reach the right tables
+        finally:
+            _forget_module(name)
+    assert set(sent_sql) <= FIXED_SQL
+
+
+@pytest.mark.parametrize("name", ["select", "order", "class", "None", "a'b; DROP TABLE item; --", "a_b", "ünï 名前"])
+def test_reserved_words_and_punctuation_import_their_schema(connection, name):
+    with raw_schema(connection, name):
+        try:
+            module = djimport.load(name)
+            assert module.schema.database == name and len(module.Item()) == 0
+        finally:
+            _forget_module(name)

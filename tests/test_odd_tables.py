@@ -1,0 +1,64 @@
+"""Tables that break DataJoint's conventions (made by hand or by other tools) never break an
+import: each is skipped with one warning, or silently for DataJoint's own hidden tables."""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+import warnings
+
+import datajoint as dj
+import pytest
+
+import djimport
+from tests.helpers import create_schema_raw, drop_schema_raw, quote
+
+# `#subject` and `subject` would both be class Subject: the first in name order wins.
+ODD = ["MixedCase", "with space", "a`b", "subject_view", "missing__part", "subject"]
+
+
+@pytest.fixture
+def odd_schema(connection):
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    create_schema_raw(connection, name, ("subject", "#kind", "~hidden", "MixedCase", "with space", "a`b",
+                                         "missing__part", "#subject"))
+    connection.query(f"CREATE VIEW {quote(connection, name)}.{quote(connection, 'subject_view')} AS "
+                     f"SELECT * FROM {quote(connection, name)}.{quote(connection, 'subject')}")
+    yield name
+    drop_schema_raw(connection, name)
+
+
+def _import(name: str):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        module = djimport.load(name)
+    return module, [str(w.message) for w in caught if "djimport" in w.filename or "skipped" in str(w.message)]
+
+
+def test_odd_tables_are_skipped_with_one_warning_each(odd_schema, connection):
+    module, messages = _import(odd_schema)
+    assert module.__all__ == ["Kind", "Subject"]
+    assert len(messages) == len(ODD), messages
+    for table in ODD:
+        assert sum(f"`{table}`" in message for message in messages) == 1, (table, messages)
+    assert not any("hidden" in message for message in messages)  # DataJoint's own ~tables: silently
+    assert "is a view" in next(m for m in messages if "subject_view" in m)
+    assert "no master" in next(m for m in messages if "missing__part" in m)
+    assert "dj.FreeTable" in next(m for m in messages if "MixedCase" in m)  # the escape hatch
+    assert "like another table" in next(m for m in messages if "`subject`" in m)
+    assert module.Subject.table_name == "#subject"
+    connection.query(f"CREATE TABLE {quote(connection, odd_schema)}.{quote(connection, 'added')} (id int PRIMARY KEY)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        djimport.invalidate_caches()
+        importlib.reload(module)  # the listing changed, so the module is updated ...
+    assert [w for w in caught if "skipped" in str(w.message)] == []  # ... but warns once per table, not per reload
+    assert module.Added.table_name == "added"
+    assert len(module.Subject()) == 0 and module.Kind.table_name == "#kind"
+    assert module.__all__ == ["Added", "Kind", "Subject"]
+
+
+def test_escape_hatch_reaches_a_skipped_table(odd_schema, connection):
+    _import(odd_schema)
+    table = dj.FreeTable(connection, f"`{odd_schema}`.`MixedCase`")
+    assert len(table) == 0 and table.heading.names == ["id"]
