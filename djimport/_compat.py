@@ -63,6 +63,10 @@ def is_connection(obj: object) -> bool:
 
 def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
     with statement_lock(connection):
+        if backend(connection) == "postgresql" and connection._conn.closed:
+            # DataJoint reconnects a lost MySQL connection, but once psycopg2 has closed one (the server
+            # went away) every query fails with InterfaceError before DataJoint can: reconnect it here.
+            connection.connect()
         return connection.query(sql, args).fetchall()
 
 

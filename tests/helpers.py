@@ -19,6 +19,17 @@ class Count:
     queries: int = 0
 
 
+DATAJOINT_PG_NAMES = (
+    "DataJoint 2.3 on PostgreSQL reads a table's heading through '<schema>.<table>'::regclass, unquoted, so it "
+    "cannot use schema or table names with capitals, spaces or punctuation"
+)
+
+
+def pg_needs_quoting(name: str) -> bool:
+    """Whether ``name`` is beyond what DataJoint 2.3 on PostgreSQL can use (see DATAJOINT_PG_NAMES)."""
+    return not re.fullmatch(r"[a-z_][a-z0-9_]*", name)
+
+
 def backend(connection) -> str:
     return getattr(getattr(connection, "adapter", None), "backend", "mysql")
 

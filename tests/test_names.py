@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import djimport
 from djimport import _introspect
-from tests.helpers import create_schema_raw, drop_schema_raw
+from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, drop_schema_raw, pg_needs_quoting
 
 FIXED_SQL = {sql for statements in _introspect._SQL.values() for sql in statements.values()}
 
@@ -97,8 +97,15 @@ def test_names_match_exactly_not_by_collation(connection):
                 djimport.load(name)
 
 
-@pytest.mark.parametrize("name", ["😀", "x" * 65, "trailing ", "a`b", "a\x00b", "\udcff", "50%"])
+MYSQL_ONLY_IMPOSSIBLE = {"😀", "trailing ", "a`b"}  # valid PostgreSQL schema names
+POSTGRESQL_ONLY_IMPOSSIBLE = {'a"b', "x" * 64}  # valid MySQL schema names
+
+
+@pytest.mark.parametrize("name", ["😀", "x" * 65, "trailing ", "a`b", "a\x00b", "\udcff", "50%", 'a"b', "x" * 64])
 def test_impossible_names_say_why(connection, sent_sql, name):
+    possible = POSTGRESQL_ONLY_IMPOSSIBLE if backend(connection) == "mysql" else MYSQL_ONLY_IMPOSSIBLE
+    if name in possible:
+        pytest.skip(f"{name!r} is a valid schema name on {backend(connection)}")
     with pytest.raises(ModuleNotFoundError) as err:
         djimport.load(name)
     assert "schema name" in str(err.value) or "not valid Unicode" in str(err.value)
@@ -118,6 +125,8 @@ VALID = st.text(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=VALID)
 def test_any_valid_name_imports_its_own_schema(connection, sent_sql, name):
+    if backend(connection) == "postgresql":  # every name here starts "djtest ", with a space
+        pytest.xfail(DATAJOINT_PG_NAMES)
     name = f"djtest {name}"
     with raw_schema(connection, name, ("item", "#kind")):
         try:
@@ -131,7 +140,9 @@ def test_any_valid_name_imports_its_own_schema(connection, sent_sql, name):
 
 
 @pytest.mark.parametrize("name", ["select", "order", "class", "None", "a'b; DROP TABLE item; --", "a_b", "ünï 名前"])
-def test_reserved_words_and_punctuation_import_their_schema(connection, name):
+def test_reserved_words_and_punctuation_import_their_schema(connection, name, request):
+    if backend(connection) == "postgresql" and pg_needs_quoting(name):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=DATAJOINT_PG_NAMES))
     with raw_schema(connection, name):
         try:
             module = djimport.load(name)

@@ -11,7 +11,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from tests.helpers import create_schema_raw, drop_schema_raw, quote
+from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, drop_schema_raw, quote
 
 # `#subject` and `subject` would both be class Subject: the first in name order wins.
 ODD = ["MixedCase", "with space", "a`b", "subject_view", "missing__part", "subject"]
@@ -58,7 +58,9 @@ def test_odd_tables_are_skipped_with_one_warning_each(odd_schema, connection):
     assert module.__all__ == ["Added", "Kind", "Subject"]
 
 
-def test_escape_hatch_reaches_a_skipped_table(odd_schema, connection):
+def test_escape_hatch_reaches_a_skipped_table(odd_schema, connection, request):
+    if backend(connection) == "postgresql":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=DATAJOINT_PG_NAMES))
     _import(odd_schema)
     table = dj.FreeTable(connection, f"`{odd_schema}`.`MixedCase`")
     assert len(table) == 0 and table.heading.names == ["id"]
