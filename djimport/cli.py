@@ -18,6 +18,8 @@ import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .demo import register as demo_register
+
 
 class CommandError(Exception):
     """A failure to report in one line (exit code 1)."""
@@ -184,7 +186,7 @@ def add_export(commands: argparse._SubParsersAction) -> None:
 
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_list, add_show, add_diagram, add_stubs, add_export,
+    demo_register, add_list, add_show, add_diagram, add_stubs, add_export,
 )
 
 

@@ -28,8 +28,12 @@ TOUR = [
      "print(uni.__doc__)"),
     ("The classes are real DataJoint tables: students without a major.",
      "uni.Student - uni.StudentMajor"),
+    ("The diagram of the schema, drawn with graphviz (SVG when Graphviz's `dot` is installed, else DOT text).",
+     "import djimport, shutil\n"
+     "from djimport.diagram import save\n"
+     "save(djimport.diagram(uni), 'university.svg' if shutil.which('dot') else 'university.dot')"),
     ("New tables are declared only inside djimport.create_tables.",
-     "import datajoint as dj, djimport\n"
+     "import datajoint as dj\n"
      "with djimport.create_tables(uni):\n"
      "    @uni.schema\n"
      "    class Advisor(dj.Manual):\n"

