@@ -25,11 +25,13 @@ _SQL = {
             "WHERE schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
         ),
         # One round trip answers both "does the schema exist?" and "what tables does it hold?".
+        # A UNION, not a join: MariaDB reads information_schema.tables for one schema only when
+        # the schema is a constant in its WHERE (0.3 ms instead of 20 ms, benchmarks/).
         "tables": (
-            "SELECT s.schema_name, t.table_name, t.table_comment, t.table_type "
-            "FROM information_schema.schemata AS s "
-            "LEFT JOIN information_schema.tables AS t ON t.table_schema = s.schema_name "
-            "WHERE s.schema_name = %s"
+            "SELECT s.schema_name, NULL, NULL, NULL FROM information_schema.schemata AS s "
+            "WHERE s.schema_name = %s "
+            "UNION ALL SELECT t.table_schema, t.table_name, t.table_comment, t.table_type "
+            "FROM information_schema.tables AS t WHERE t.table_schema = %s"
         ),
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
@@ -49,7 +51,8 @@ def list_schemas(connection: object) -> tuple[str, ...]:
 
 def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
     """The tables of ``schema`` sorted by name, or None when the schema does not exist."""
-    rows = _compat.query(connection, _sql(connection, "tables"), (schema,))
+    sql = _sql(connection, "tables")
+    rows = _compat.query(connection, sql, (schema,) * sql.count("%s"))  # the name, wherever the SQL needs it
     # The server may compare names case-insensitively; a schema is only ours when spelled exactly.
     rows = [row for row in rows if row[0] == schema]
     if not rows:
