@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import platform
 import shutil
@@ -73,7 +74,7 @@ def _declare(backend, sizes: list[int]) -> None:
     dj.config["database.use_tls"] = False
     if int(dj.__version__.split(".")[0]) >= 2:
         dj.config["database.backend"] = backend.name
-    dj.config["loglevel"] = "WARNING"
+    logging.getLogger("datajoint").setLevel(logging.ERROR)  # native-type advice on the synthetic tables
     with backend.admin() as admin:
         for n in sizes:
             backend.execute(admin, backend.drop_schema_sql(_schema(n)))

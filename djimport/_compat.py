@@ -94,12 +94,11 @@ def bind(table_class: type, schema, context: dict) -> None:
     """
     table_class.database = schema.database
     table_class._connection = schema.connection
-    table_class._heading = _SchemaHeading(
+    table_class._heading = schema.heading_class(
         table_info=dict(
             conn=schema.connection, database=schema.database, table_name=table_class.table_name, context=context
         )
     )
-    table_class._heading.schema_headings = schema.headings
     table_class._support = [table_class.full_table_name]
     table_class.declaration_context = context
 
@@ -120,8 +119,8 @@ class SchemaHeadings:
     def __init__(self, connection, database: str, ttl: Callable[[], float]) -> None:
         self.connection, self.database, self._ttl = connection, database, ttl
         self.lock = threading.RLock()
-        self._answers: dict[tuple, list[dict]] = {}
-        self._shared: set[tuple] = set()
+        self._answers: dict[tuple, list[dict]] = {}  # each given once
+        self._shared: dict[tuple, list[dict]] = {}  # asked for every table
         self._read_at: float | None = None
 
     def answer(self, sql: str, args: tuple) -> list[dict] | None:
@@ -130,12 +129,17 @@ class SchemaHeadings:
             if self._read_at is None or time.monotonic() - self._read_at > self._ttl():
                 self._read()
             key = _key(sql, args)
-            return self._answers.get(key) if key in self._shared else self._answers.pop(key, None)
+            if key in self._shared:
+                return self._shared[key]
+            rows = self._answers.pop(key, None)
+            if not self._answers:
+                self._answers = {}  # a dict keeps its size after pops: let the emptied one go
+            return rows
 
     def _read(self) -> None:
         from ._introspect import heading_rows
 
-        self._answers, self._shared, self._read_at = {}, set(), time.monotonic()
+        self._answers, self._shared, self._read_at = {}, {}, time.monotonic()
         statements = (_statements_v2 if IS_V2 else _statements_014)(self.connection, self.database)
         first = next(iter(statements))  # the kind that lists every table
         try:
@@ -147,14 +151,13 @@ class SchemaHeadings:
         except Exception:  # DataJoint's own statements will meet (and report) the same problem
             return
         for kind, by_table in rows.items():
-            for table in tables:
+            for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
                 answer = by_table.get(table, [])
                 if answer is not None:
                     self._answers[_key(statements[kind](table), (table,) if kind == "lineage" else ())] = answer
         if IS_V2:  # whether ~lineage exists is asked for every table
             key = _key(self.connection.adapter.get_table_info_sql(self.database, "~lineage"), ())
-            self._answers[key] = tables.get("~lineage", [])
-            self._shared.add(key)
+            self._shared[key] = tables.get("~lineage", [])
 
 
 def _key(sql: str, args: tuple) -> tuple:
@@ -216,7 +219,8 @@ class _Answering:
 
 
 class _SchemaHeading(Heading):
-    """A heading that loads through its schema's :class:`SchemaHeadings`."""
+    """A heading that loads through its schema's :class:`SchemaHeadings` (a class attribute of the
+    schema's own subclass, so that no heading carries more than DataJoint's)."""
 
     schema_headings: SchemaHeadings
 
@@ -279,7 +283,8 @@ def make_schema(connection, database: str, module_dict: dict, ttl: Callable[[], 
     """
     schema = ModuleSchema(context=module_dict, connection=connection, create_schema=False, create_tables=False)
     schema.database = database
-    schema.headings = SchemaHeadings(connection, database, ttl)
+    headings = SchemaHeadings(connection, database, ttl)
+    schema.heading_class = type("Heading", (_SchemaHeading,), {"schema_headings": headings})
     connection.register(schema)
     return schema
 
