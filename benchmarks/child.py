@@ -15,6 +15,7 @@ import linecache
 import statistics
 import sys
 import time
+import tracemalloc
 
 from benchmarks.backend import BACKENDS, Counter
 
@@ -123,10 +124,18 @@ def run_import(job: dict) -> dict:
     return {"import datajoint": import_datajoint, "tables": n_classes, "added": added, "phases": phases.results}
 
 
+def _settled() -> int:
+    """Traced bytes once garbage is collected and the connection has let go of its last result
+    (the client library keeps the rows of the last query until the next one)."""
+    import datajoint as dj
+
+    dj.conn().query("SELECT 1").fetchall()
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
 def run_memory(job: dict) -> dict:
     """Bytes traced (tracemalloc) per table: building the module, then loading every heading."""
-    import tracemalloc
-
     dj = _configure(job)
     dj.conn()
     if job["tool"] == "djimport":
@@ -136,13 +145,11 @@ def run_memory(job: dict) -> dict:
     base = tracemalloc.get_traced_memory()[0]
     module = _build(job["tool"], job["schema"])
     tables = tables_of(module)
-    gc.collect()
-    built = tracemalloc.get_traced_memory()[0]
+    built = _settled()
     own = [stat for stat in tracemalloc.take_snapshot().statistics("lineno") if "/djimport/" in stat.traceback[0].filename]
     for table in tables:
         table.heading.attributes
-    gc.collect()
-    loaded = tracemalloc.get_traced_memory()[0]
+    loaded = _settled()
     n = len(tables)
     lines = [
         (f"{frame.filename.rpartition('/djimport/')[2]}:{frame.lineno} `{linecache.getline(frame.filename, frame.lineno).strip()}`",

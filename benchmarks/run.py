@@ -215,7 +215,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="schema sizes (multiples of 5)")
     parser.add_argument("--latencies", type=float, nargs="+", metavar="MS", help="added ms per round trip")
     parser.add_argument("--clients", type=int, help="simultaneous importing processes")
-    parser.add_argument("--output", type=Path, help="also write the markdown report to this file")
+    parser.add_argument("--output", type=Path,
+                        help="also write the report into this file, replacing the section of the same "
+                             "DataJoint line and backend (so runs with each line fill one file)")
     args = parser.parse_args(argv)
     plan = dict(QUICK if args.quick else FULL)
     for key in ("sizes", "latencies", "clients"):
@@ -256,4 +258,4 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(text)
     if args.output:
-        args.output.write_text(text)
+        report.write_section(args.output, text)
