@@ -112,8 +112,9 @@ class SchemaHeadings:
     per-table statements are answered from them: the very statement text, so
     that anything else (a table added since, a row that cannot be reproduced
     exactly, another backend) goes to the server as usual. Rows are as fresh
-    as the listings: they are read again when older than ``ttl()`` seconds, and
-    each table's rows are dropped once its heading has them.
+    as the listings: they are read again when older than ``ttl()`` seconds (not
+    at all with a TTL of 0), and each table's rows are dropped once its heading
+    has them.
     """
 
     def __init__(self, connection, database: str, ttl: Callable[[], float]) -> None:
@@ -125,8 +126,11 @@ class SchemaHeadings:
 
     def answer(self, sql: str, args: tuple) -> list[dict] | None:
         """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
+        ttl = self._ttl()
+        if ttl <= 0:
+            return None  # nothing may be kept: DataJoint asks table by table
         with self.lock:
-            if self._read_at is None or time.monotonic() - self._read_at > self._ttl():
+            if self._read_at is None or time.monotonic() - self._read_at > ttl:
                 self._read()
             key = _key(sql, args)
             if key in self._shared:

@@ -119,7 +119,7 @@ def heading_rows(connection: object, schema: str, kind: str) -> dict[str, list[d
     key = _HEADING_TABLE.get(kind)
     for row in rows:
         table = row[key] if key else row.pop("_table")
-        if kind == "columns" and not _show_default(row):
+        if not _exact(kind, row):
             grouped[table] = None
         elif grouped.setdefault(table, []) is not None:
             grouped[table].append(row)
@@ -128,6 +128,15 @@ def heading_rows(connection: object, schema: str, kind: str) -> dict[str, list[d
 
 def _identifier(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
+
+
+def _exact(kind: str, row: dict) -> bool:
+    """Whether ``row`` is (made) exactly what DataJoint's per-table statement returns."""
+    if kind == "columns":
+        return _show_default(row)
+    if kind == "keys":  # a functional index (MySQL 8): SHOW KEYS adds an Expression column we do not give
+        return row["Column_name"] is not None
+    return True
 
 
 def _show_default(row: dict) -> bool:

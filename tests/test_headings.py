@@ -70,3 +70,18 @@ def test_queries_work_on_the_tables_whose_headings_were_read_together(university
     module = importlib.import_module(f"djschemas.{university}")
     assert len(module.Student() * module.StudentMajor()) == len(module.StudentMajor())
     assert len(module.Enroll() & module.Grade()) == len(module.Grade())
+
+
+def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection):
+    djimport.set_ttl(0)
+    try:
+        module = importlib.import_module(f"djschemas.{university}")
+        tables = _every_table(module)
+        with server_queries(connection) as count:
+            for cls in tables:
+                cls.heading.attributes
+        assert count.queries >= 3 * len(tables)
+        for cls in tables:
+            assert list(cls.heading.attributes.items()) == list(_loaded_by_datajoint(connection, cls).attributes.items())
+    finally:
+        djimport.set_ttl(djimport.DEFAULT_TTL)
