@@ -108,8 +108,12 @@ class Counter:
     def read(self) -> int:
         return self.backend.status(self.admin, "Questions")
 
+    def between(self, before: int, after: int) -> int:
+        """Statements between two reads, the later read not counted."""
+        return after - before - self._own
+
     def since(self, before: int) -> int:
-        return self.read() - before - self._own
+        return self.between(before, self.read())
 
 
 BACKENDS = {"mysql": MySQL}

@@ -109,8 +109,8 @@ def measure_many(backend, port: int, n: int, clients: int) -> dict:
         counter = Counter(backend, admin)
         for tool in child.TOOLS:
             job = json.dumps({**backend.job(), "mode": "many", "tool": tool, "schema": _schema(n), "proxy_port": port})
-            start_queries = counter.read()
             start_connections = backend.status(admin, "Connections")
+            start_queries = counter.read()
             with tempfile.TemporaryFile("w+") as errors:
                 procs = [
                     subprocess.Popen([sys.executable, "-m", "benchmarks.child"], stdin=subprocess.PIPE,
@@ -125,15 +125,15 @@ def measure_many(backend, port: int, n: int, clients: int) -> dict:
                     errors.seek(0)
                     raise RuntimeError(f"a client failed before importing:\n{errors.read()}")
                 go_queries = counter.read()
+                connect_queries = counter.between(start_queries, go_queries)
                 for proc in procs:
                     proc.stdin.write("go\n")
                     proc.stdin.flush()
                 times = [json.loads(proc.communicate(timeout=600)[0].strip().splitlines()[-1])["s"] for proc in procs]
             import_queries = counter.since(go_queries)
-            total_queries = counter.since(start_queries) - counter._own  # two reads in between
             results[tool] = {
                 "import queries": import_queries,
-                "total queries": total_queries,
+                "total queries": connect_queries + import_queries,
                 "connections": backend.status(admin, "Connections") - start_connections,
                 "p50": statistics.median(times),
                 "p99": statistics.quantiles(times, n=100, method="inclusive")[98],
