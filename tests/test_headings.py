@@ -72,16 +72,26 @@ def test_queries_work_on_the_tables_whose_headings_were_read_together(university
     assert len(module.Enroll() & module.Grade()) == len(module.Grade())
 
 
-def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection):
+@pytest.fixture
+def ttl_zero():
+    """djimport.set_ttl(0) for one test, then the TTL as it was (set or from DJIMPORT_TTL)."""
+    from djimport import _cache
+    from djimport._finder import finder
+
+    was = _cache._ttl_set
     djimport.set_ttl(0)
-    try:
-        module = importlib.import_module(f"djschemas.{university}")
-        tables = _every_table(module)
-        with server_queries(connection) as count:
-            for cls in tables:
-                cls.heading.attributes
-        assert count.queries >= 3 * len(tables)
+    yield
+    _cache._ttl_set = was
+    for root in finder.roots.values():
+        root.listings.set_ttl(_cache.default_ttl())
+
+
+def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection, ttl_zero):
+    module = importlib.import_module(f"djschemas.{university}")
+    tables = _every_table(module)
+    with server_queries(connection) as count:
         for cls in tables:
-            assert list(cls.heading.attributes.items()) == list(_loaded_by_datajoint(connection, cls).attributes.items())
-    finally:
-        djimport.set_ttl(djimport.DEFAULT_TTL)
+            cls.heading.attributes
+    assert count.queries >= 3 * len(tables)
+    for cls in tables:
+        assert list(cls.heading.attributes.items()) == list(_loaded_by_datajoint(connection, cls).attributes.items())
