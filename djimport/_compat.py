@@ -13,6 +13,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from typing import Callable, Iterator
 
 import datajoint as dj
@@ -61,13 +62,13 @@ def is_connection(obj: object) -> bool:
     return isinstance(obj, dj.Connection)
 
 
-def query(connection, sql: str, args: tuple = ()) -> list[tuple]:
+def query(connection, sql: str, args: tuple = (), as_dict: bool = False) -> list:
     with statement_lock(connection):
         if backend(connection) == "postgresql" and connection._conn.closed:
             # DataJoint reconnects a lost MySQL connection, but once psycopg2 has closed one (the server
             # went away) every query fails with InterfaceError before DataJoint can: reconnect it here.
             connection.connect()
-        return connection.query(sql, args).fetchall()
+        return connection.query(sql, args, as_dict=as_dict).fetchall()
 
 
 def statement_lock(connection) -> threading.RLock:
@@ -142,17 +143,153 @@ def bind(table_class: type, schema, context: dict) -> None:
 
     This is what ``Schema._decorate_table`` does minus its ``is_declared``
     query per table (and, in 2.x with create_tables, the heading load): the
-    heading stays lazy and is read on first use.
+    heading stays lazy and is read on first use, with those of the whole
+    schema (:class:`SchemaHeadings`).
     """
     table_class.database = schema.database
     table_class._connection = schema.connection
-    table_class._heading = Heading(
+    table_class._heading = schema.heading_class(
         table_info=dict(
             conn=schema.connection, database=schema.database, table_name=table_class.table_name, context=context
         )
     )
     table_class._support = [table_class.full_table_name]
     table_class.declaration_context = context
+
+
+class SchemaHeadings:
+    """What DataJoint reads to load the headings of one schema's tables, read for all tables at once.
+
+    DataJoint loads a heading with 3 (0.14) or 7 (2.x) statements for one table.
+    When the first heading of the schema is needed, the rows of every table are
+    read with one statement per kind (3 on 0.14, 5 on 2.x) and DataJoint's own
+    per-table statements are answered from them: the very statement text, so
+    that anything else (a table added since, a row that cannot be reproduced
+    exactly, another backend) goes to the server as usual. Rows are as fresh
+    as the listings: they are read again when older than ``ttl()`` seconds (not
+    at all with a TTL of 0), and each table's rows are dropped once its heading
+    has them.
+    """
+
+    def __init__(self, connection, database: str, ttl: Callable[[], float]) -> None:
+        self.connection, self.database, self._ttl = connection, database, ttl
+        self.lock = threading.RLock()
+        self._answers: dict[tuple, list[dict]] = {}  # each given once
+        self._shared: dict[tuple, list[dict]] = {}  # asked for every table
+        self._read_at: float | None = None
+
+    def answer(self, sql: str, args: tuple) -> list[dict] | None:
+        """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
+        ttl = self._ttl()
+        if ttl <= 0:
+            return None  # nothing may be kept: DataJoint asks table by table
+        with self.lock:
+            if self._read_at is None or time.monotonic() - self._read_at > ttl:
+                self._read()
+            key = _key(sql, args)
+            if key in self._shared:
+                return self._shared[key]
+            rows = self._answers.pop(key, None)
+            if not self._answers:
+                self._answers = {}  # a dict keeps its size after pops: let the emptied one go
+            return rows
+
+    def _read(self) -> None:
+        from ._introspect import heading_rows
+
+        self._answers, self._shared, self._read_at = {}, {}, time.monotonic()
+        statements = (_statements_v2 if IS_V2 else _statements_014)(self.connection, self.database)
+        first = next(iter(statements))  # the kind that lists every table
+        try:
+            tables = heading_rows(self.connection, self.database, first)
+            if tables is None:
+                return  # a backend without these statements: DataJoint asks table by table
+            kinds = [kind for kind in statements if kind != first and (kind != "lineage" or "~lineage" in tables)]
+            rows = {first: tables, **{kind: heading_rows(self.connection, self.database, kind) for kind in kinds}}
+        except Exception:  # DataJoint's own statements will meet (and report) the same problem
+            return
+        for kind, by_table in rows.items():
+            for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
+                answer = by_table.get(table, [])
+                if answer is not None:
+                    self._answers[_key(statements[kind](table), (table,) if kind == "lineage" else ())] = answer
+        if IS_V2:  # whether ~lineage exists is asked for every table
+            key = _key(self.connection.adapter.get_table_info_sql(self.database, "~lineage"), ())
+            self._shared[key] = tables.get("~lineage", [])
+
+
+def _key(sql: str, args: tuple) -> tuple:
+    return " ".join(sql.split()), tuple(args)
+
+
+def _statements_014(connection, database: str) -> dict[str, Callable[[str], str]]:
+    """DataJoint 0.14's statements in ``Heading._init_from_database``, by kind of rows."""
+    return {
+        "table_status": lambda table: f'SHOW TABLE STATUS FROM `{database}` WHERE name="{table}"',
+        "columns": lambda table: f"SHOW FULL COLUMNS FROM `{table}` IN `{database}`",
+        "keys": lambda table: f"SHOW KEYS FROM `{database}`.`{table}`",
+    }
+
+
+def _statements_v2(connection, database: str) -> dict[str, Callable[[str], str]]:
+    """DataJoint 2.x's statements in ``Heading._init_from_database`` and ``lineage.get_table_lineages``."""
+    adapter = connection.adapter
+    lineage = f"{adapter.quote_identifier(database)}.{adapter.quote_identifier('~lineage')}"
+    return {
+        "table_info": lambda table: adapter.get_table_info_sql(database, table),
+        "columns": lambda table: adapter.get_columns_sql(database, table),
+        "primary_key": lambda table: adapter.get_primary_key_sql(database, table),
+        "indexes": lambda table: adapter.get_indexes_sql(database, table),
+        "lineage": lambda table: f"SELECT attribute_name, lineage FROM {lineage} WHERE table_name = %s",
+    }
+
+
+class _Answered:
+    """A cursor over rows given without asking the server."""
+
+    def __init__(self, rows: list[dict], as_dict: bool) -> None:
+        self._rows = iter(rows if as_dict else [tuple(row.values()) for row in rows])
+
+    def fetchone(self):
+        return next(self._rows, None)
+
+    def fetchall(self) -> list:
+        return list(self._rows)
+
+    def __iter__(self):
+        return self._rows
+
+
+class _Answering:
+    """A connection that answers what its :class:`SchemaHeadings` knows and passes the rest on."""
+
+    def __init__(self, connection, headings: SchemaHeadings) -> None:
+        self._connection, self._headings = connection, headings
+
+    def query(self, sql: str, args: tuple = (), *, as_dict: bool = False, **kwargs):
+        rows = self._headings.answer(sql, args)
+        if rows is None:
+            return self._connection.query(sql, args, as_dict=as_dict, **kwargs)
+        return _Answered(rows, as_dict)
+
+    def __getattr__(self, name: str):
+        return getattr(self._connection, name)
+
+
+class _SchemaHeading(Heading):
+    """A heading that loads through its schema's :class:`SchemaHeadings` (a class attribute of the
+    schema's own subclass, so that no heading carries more than DataJoint's)."""
+
+    schema_headings: SchemaHeadings
+
+    def _init_from_database(self) -> None:
+        connection = self.table_info["conn"]
+        with self.schema_headings.lock:
+            self.table_info["conn"] = _Answering(connection, self.schema_headings)
+            try:
+                super()._init_from_database()
+            finally:
+                self.table_info["conn"] = connection
 
 
 def forget_dependencies(connection) -> None:
@@ -210,10 +347,15 @@ class ModuleSchema(dj.Schema):
         return cls
 
 
-def make_schema(connection, database: str, module_dict: dict) -> ModuleSchema:
-    """A schema object for an existing database, without the query ``Schema()`` runs to check it exists."""
+def make_schema(connection, database: str, module_dict: dict, ttl: Callable[[], float]) -> ModuleSchema:
+    """A schema object for an existing database, without the query ``Schema()`` runs to check it exists.
+
+    Its tables' headings are read together, and again when older than ``ttl()`` seconds.
+    """
     schema = ModuleSchema(context=module_dict, connection=connection, create_schema=False, create_tables=False)
     schema.database = database
+    headings = SchemaHeadings(connection, database, ttl)
+    schema.heading_class = type("Heading", (_SchemaHeading,), {"schema_headings": headings})
     connection.register(schema)
     return schema
 

@@ -109,7 +109,7 @@ class SchemaLoader:
         namespace = vars(module)
         schema = namespace.get("schema")
         if schema is None:
-            schema = _compat.make_schema(connection, self.schema, namespace)
+            schema = _compat.make_schema(connection, self.schema, namespace, lambda: self.root.listings.ttl)
             schema.adopt = self._adopter(module)
             schema.table_exists = self._table_exists
         # Plan: build and bind every new class before touching the module, so that

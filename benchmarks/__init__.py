@@ -1,0 +1,1 @@
+"""Benchmarks of djimport against ``dj.VirtualModule``: ``python -m benchmarks --help``."""

@@ -1,0 +1,180 @@
+"""One fresh benchmark process: ``python -m benchmarks.child`` with a JSON job on stdin.
+
+It imports DataJoint, connects through the latency proxy, builds one schema's
+module with one tool and prints one JSON line of results. Queries are counted
+at the server through a direct (unproxied) connection, so they include
+everything any connection of this process sends.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import linecache
+import statistics
+import sys
+import time
+import tracemalloc
+
+from benchmarks.backend import BACKENDS, Counter
+
+TOOLS = ("djimport", "virtualmodule")
+
+
+def _configure(job: dict) -> object:
+    import datajoint as dj
+
+    dj.config["database.host"] = "127.0.0.1"
+    dj.config["database.port"] = job["proxy_port"]
+    dj.config["database.user"] = job["user"]
+    dj.config["database.password"] = job["password"]
+    dj.config["database.use_tls"] = False
+    if int(dj.__version__.split(".")[0]) >= 2:
+        dj.config["database.backend"] = job["backend"]
+    dj.config["loglevel"] = "WARNING"
+    return dj
+
+
+def _import_djimport():
+    import djschemas  # noqa: F401  (installs the finder)
+    import djimport
+
+    return djimport
+
+
+def _build(tool: str, schema: str):
+    if tool == "djimport":
+        return importlib.import_module(f"djschemas.{schema}")
+    import datajoint as dj
+
+    return dj.VirtualModule("bench", schema)
+
+
+def _rebuild(tool: str, module, schema: str):
+    if tool == "djimport":
+        return importlib.reload(module)
+    return _build(tool, schema)
+
+
+def tables_of(module) -> list[type]:
+    """Every table class of a module, parts included, whichever tool built it."""
+    from datajoint.user_tables import Part, UserTable
+
+    found = []
+    for value in list(vars(module).values()):
+        if isinstance(value, type) and issubclass(value, UserTable) and not issubclass(value, Part):
+            found.append(value)
+            found.extend(v for v in vars(value).values() if isinstance(v, type) and issubclass(v, Part))
+    return found
+
+
+class _Phases:
+    def __init__(self, counter: Counter) -> None:
+        self.counter, self.results = counter, {}
+
+    def measure(self, phase: str, action, repeat: int = 1):
+        """Run ``action`` ``repeat`` times; record the median seconds and the queries of one run."""
+        times, before = [], self.counter.read()
+        for _ in range(repeat):
+            start = time.perf_counter()
+            value = action()
+            times.append(time.perf_counter() - start)
+        self.results[phase] = {"s": statistics.median(times), "q": self.counter.since(before) / repeat}
+        return value
+
+
+def run_import(job: dict) -> dict:
+    """Cold import, heading loads and reloads of one schema with one tool."""
+    start = time.perf_counter()
+    dj = _configure(job)
+    import_datajoint = time.perf_counter() - start
+    backend = BACKENDS[job["backend"]].attach(job)
+    admin = backend.admin()
+    counter = Counter(backend, admin)
+    phases = _Phases(counter)
+    tool, schema = job["tool"], job["schema"]
+    phases.measure("connect", dj.conn)
+    if tool == "djimport":
+        djimport = phases.measure("import djschemas", _import_djimport)
+    module = phases.measure("cold import", lambda: _build(tool, schema))
+    n_classes = len(tables_of(module))
+    phases.measure("first use of every table (headings)", lambda: [t.heading.attributes for t in tables_of(module)])
+    if tool == "djimport":
+        phases.measure("reload within TTL", lambda: _rebuild(tool, module, schema), repeat=20)
+
+        def expired():
+            djimport.invalidate_caches()  # exactly what TTL expiry does: the cached listing is gone
+            return _rebuild(tool, module, schema)
+
+        phases.measure("reload after TTL, no change", expired)
+    else:
+        # A VirtualModule has no cache: "reloading" is building it again, the same work each time.
+        phases.measure("reload within TTL", lambda: _rebuild(tool, module, schema))
+        phases.results["reload after TTL, no change"] = phases.results["reload within TTL"]
+    backend.execute(admin, backend.add_table_sql(schema))
+    try:
+        if tool == "djimport":
+            module = phases.measure("reload after TTL, one table added", expired)
+        else:
+            module = phases.measure("reload after TTL, one table added", lambda: _rebuild(tool, module, schema))
+        added = len(tables_of(module)) - n_classes
+    finally:
+        backend.execute(admin, backend.drop_added_sql(schema))
+    return {"import datajoint": import_datajoint, "tables": n_classes, "added": added, "phases": phases.results}
+
+
+def _settled() -> int:
+    """Traced bytes once garbage is collected and the connection has let go of its last result
+    (the client library keeps the rows of the last query until the next one)."""
+    import datajoint as dj
+
+    dj.conn().query("SELECT 1").fetchall()
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
+def run_memory(job: dict) -> dict:
+    """Bytes traced (tracemalloc) per table: building the module, then loading every heading."""
+    dj = _configure(job)
+    dj.conn()
+    if job["tool"] == "djimport":
+        import djschemas  # noqa: F401  (the package itself is not per-schema memory)
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    module = _build(job["tool"], job["schema"])
+    tables = tables_of(module)
+    built = _settled()
+    own = [stat for stat in tracemalloc.take_snapshot().statistics("lineno") if "/djimport/" in stat.traceback[0].filename]
+    for table in tables:
+        table.heading.attributes
+    loaded = _settled()
+    n = len(tables)
+    lines = [
+        (f"{frame.filename.rpartition('/djimport/')[2]}:{frame.lineno} `{linecache.getline(frame.filename, frame.lineno).strip()}`",
+         stat.size / n)
+        for stat in own[:4]
+        for frame in [stat.traceback[0]]
+    ]
+    return {
+        "tables": n, "module": (built - base) / n, "djimport code": sum(stat.size for stat in own) / n,
+        "djimport lines": lines, "headings": (loaded - built) / n,
+    }
+
+
+def run_many(job: dict) -> dict:
+    """One of many simultaneous clients: connect, report ready, import on 'go'."""
+    dj = _configure(job)
+    dj.conn()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.perf_counter()
+    module = _build(job["tool"], job["schema"])
+    return {"s": time.perf_counter() - start, "tables": len(tables_of(module))}
+
+
+if __name__ == "__main__":
+    job = json.loads(sys.stdin.readline())
+    result = {"import": run_import, "memory": run_memory, "many": run_many}[job["mode"]](job)
+    print(json.dumps(result), flush=True)

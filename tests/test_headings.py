@@ -1,0 +1,90 @@
+"""Headings of an imported schema load together, and exactly as DataJoint loads them one by one."""
+
+from __future__ import annotations
+
+import importlib
+
+import datajoint as dj
+import pytest
+
+import djimport
+from tests.helpers import server_queries
+
+TRICKY = (
+    "CREATE TABLE `{schema}`.`#tricky` ("
+    " id int NOT NULL, quote varchar(20) DEFAULT 'it''s', word varchar(20) DEFAULT 'NULL',"
+    " missing varchar(20) DEFAULT NULL, slash varchar(20) DEFAULT 'back\\\\slash', day date DEFAULT '2020-01-01',"
+    " kind enum('a','b') NOT NULL DEFAULT 'a', empty varchar(5) NOT NULL DEFAULT '', num decimal(5,2) DEFAULT 1.50,"
+    " stamp timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(), data longblob,"
+    " PRIMARY KEY (id), UNIQUE KEY (quote, word), KEY (day)) COMMENT 'defaults of every kind'"
+)
+
+
+def _loaded_by_datajoint(connection, cls) -> dj.Heading:
+    return dj.FreeTable(connection, cls.full_table_name).heading
+
+
+def _every_table(module) -> list[type]:
+    return list(module.__loader__.classes.values())
+
+
+def test_headings_are_what_datajoint_reads_table_by_table(university, connection):
+    connection.query(TRICKY.format(schema=university))
+    module = importlib.import_module(f"djschemas.{university}")
+    assert "Tricky" in module.__all__
+    for cls in _every_table(module):
+        ours, theirs = cls.heading, _loaded_by_datajoint(connection, cls)
+        assert list(ours.attributes.items()) == list(theirs.attributes.items()), cls.__name__
+        assert list(ours.indexes.items()) == list(theirs.indexes.items()), cls.__name__
+        assert ours.table_status == theirs.table_status, cls.__name__
+
+
+def test_all_headings_load_in_a_few_queries_whatever_the_number_of_tables(university, connection):
+    module = importlib.import_module(f"djschemas.{university}")
+    tables = _every_table(module)
+    assert len(tables) >= 10
+    with server_queries(connection) as count:
+        for cls in tables:
+            cls.heading.attributes
+    assert count.queries <= 5
+
+
+def test_a_table_added_after_the_headings_were_read_loads_its_own(university, connection):
+    module = importlib.import_module(f"djschemas.{university}")
+    module.Student.heading.attributes
+    connection.query(TRICKY.format(schema=university))
+    djimport.invalidate_caches()
+    importlib.reload(module)
+    theirs = _loaded_by_datajoint(connection, module.Tricky)
+    assert list(module.Tricky.heading.attributes.items()) == list(theirs.attributes.items())
+
+
+def test_queries_work_on_the_tables_whose_headings_were_read_together(university):
+    module = importlib.import_module(f"djschemas.{university}")
+    assert len(module.Student() * module.StudentMajor()) == len(module.StudentMajor())
+    assert len(module.Enroll() & module.Grade()) == len(module.Grade())
+
+
+@pytest.fixture
+def ttl_zero():
+    """djimport.set_ttl(0) for one test, then the TTL as it was (set or from DJIMPORT_TTL)."""
+    from djimport import _cache
+    from djimport._finder import finder
+
+    was = _cache._ttl_set
+    djimport.set_ttl(0)
+    yield
+    _cache._ttl_set = was
+    for root in finder.roots.values():
+        root.listings.set_ttl(_cache.default_ttl())
+
+
+def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection, ttl_zero):
+    module = importlib.import_module(f"djschemas.{university}")
+    tables = _every_table(module)
+    with server_queries(connection) as count:
+        for cls in tables:
+            cls.heading.attributes
+    assert count.queries >= 3 * len(tables)
+    for cls in tables:
+        assert list(cls.heading.attributes.items()) == list(_loaded_by_datajoint(connection, cls).attributes.items())
