@@ -64,3 +64,16 @@ def test_escape_hatch_reaches_a_skipped_table(odd_schema, connection, request):
     _import(odd_schema)
     table = dj.FreeTable(connection, f"`{odd_schema}`.`MixedCase`")
     assert len(table) == 0 and table.heading.names == ["id"]
+
+
+def test_a_view_is_skipped_with_a_warning_on_every_backend(university, connection):
+    view = quote(connection, university, "student_view")
+    connection.query(f"CREATE VIEW {view} AS SELECT * FROM {quote(connection, university, 'student')}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        uni = djimport.load(university)
+    assert [str(w.message) for w in caught if "student_view" in str(w.message)] == [
+        f"`{university}`.`student_view` is a view; skipped"
+    ]
+    assert not hasattr(uni, "StudentView") and len(uni.Student())
+
