@@ -150,7 +150,8 @@ class SchemaLoader:
             owner = cls._master if issubclass(cls, _compat.Part) else module
             if vars(owner).get(cls.__name__) is cls:
                 delattr(owner, cls.__name__)
-        for name, cls in new.items():
+        # Parts first, so that a reader never sees a new master without its parts.
+        for name, cls in sorted(new.items(), key=lambda item: not issubclass(item[1], _compat.Part)):
             self.classes[name] = cls
             setattr(cls._master if issubclass(cls, _compat.Part) else module, cls.__name__, cls)
         namespace["schema"] = schema
