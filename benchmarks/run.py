@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> None:
             log(f"{plan['clients']} simultaneous clients, N={plan['many_size']}, +{many_latency} ms")
             many = measure_many(backend, ports[many_latency], plan["many_size"], plan["clients"])
         server = backend.describe()
-        _drop(backend, plan["sizes"])
+        if args.server:  # a private server goes with its data directory
+            _drop(backend, plan["sizes"])
     finally:
         backend.stop()
     log("start-up and finder costs")
