@@ -219,6 +219,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="also write the report into this file, replacing the section of the same "
                              "DataJoint line and backend (so runs with each line fill one file)")
     args = parser.parse_args(argv)
+    import datajoint as dj
+
+    if args.backend == "postgresql" and int(dj.__version__.split(".")[0]) < 2:
+        parser.error(f"--backend postgresql needs DataJoint 2.x; this environment has DataJoint {dj.__version__}")
     plan = dict(QUICK if args.quick else FULL)
     for key in ("sizes", "latencies", "clients"):
         if getattr(args, key):
