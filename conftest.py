@@ -188,7 +188,8 @@ def mysql_server():
 
 
 def _private_postgresql(tmp: Path) -> Server:
-    """The embedded PostgreSQL of djimport[embedded], logging every statement for tests.helpers."""
+    """The embedded PostgreSQL of djimport[embedded], logging every statement for tests.helpers
+    (and every connection, which the benchmarks count)."""
     import psycopg2
 
     from djimport import _embedded
@@ -201,7 +202,7 @@ def _private_postgresql(tmp: Path) -> Server:
         with contextlib.closing(conn):
             conn.autocommit = True
             with conn.cursor() as cursor:
-                for setting in ("log_statement = 'all'", "fsync = off", "synchronous_commit = off"):
+                for setting in ("log_statement = 'all'", "log_connections = on", "fsync = off", "synchronous_commit = off"):
                     cursor.execute(f"ALTER SYSTEM SET {setting}")
                 cursor.execute("SELECT pg_reload_conf()")
     except psycopg2.Error as exc:

@@ -4,9 +4,10 @@ Every chunk the server sends is held for ``delay`` seconds before it is passed
 on, in order, so each request/response round trip pays ``delay`` once, as on a
 network that is that far away. Runs as its own process:
 
-    python -m benchmarks.proxy TARGET_HOST TARGET_PORT DELAY_MS
+    python -m benchmarks.proxy TARGET DELAY_MS
 
-and prints the port it listens on (127.0.0.1) once ready.
+where TARGET is ``HOST:PORT`` or the path of a Unix socket (a server that
+listens on no TCP port), and prints the port it listens on (127.0.0.1) once ready.
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, dela
         writer.close()
 
 
-async def serve(target_host: str, target_port: int, delay: float) -> None:
+async def serve(target: str, delay: float) -> None:
     async def handle(client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         try:
-            server_reader, server_writer = await asyncio.open_connection(target_host, target_port)
+            if target.startswith("/"):
+                server_reader, server_writer = await asyncio.open_unix_connection(target)
+            else:
+                host, _, port = target.rpartition(":")
+                server_reader, server_writer = await asyncio.open_connection(host, int(port))
         except OSError:
             client_writer.close()
             return
@@ -60,5 +65,4 @@ async def serve(target_host: str, target_port: int, delay: float) -> None:
 
 
 if __name__ == "__main__":
-    host, port, delay_ms = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-    asyncio.run(serve(host, port, delay_ms / 1000))
+    asyncio.run(serve(sys.argv[1], float(sys.argv[2]) / 1000))

@@ -175,7 +175,7 @@ def write_section(path: Path, text: str) -> None:
     path.write_text(new)
 
 
-def markdown(*, machine, server, backend, command, plan, imports, memory, many, many_latency, startup, finder,
+def markdown(*, machine, server, backend, counting, command, plan, imports, memory, many, many_latency, startup, finder,
              elapsed) -> str:
     lines = [
         _marker(machine, backend),
@@ -185,8 +185,8 @@ def markdown(*, machine, server, backend, command, plan, imports, memory, many, 
         f"Command: `{command}` ({elapsed:.0f} s).",
         "",
         "Times are wall times in a fresh process per tool, schema and latency; `import datajoint` and",
-        "connecting are paid by both and reported apart. Queries are counted at the server (global",
-        "`Questions` status, all connections). \"ratio\" is djimport / VirtualModule. A VirtualModule has no",
+        "connecting are paid by both and reported apart. Queries are counted at the server",
+        f"({counting}). \"ratio\" is djimport / VirtualModule. A VirtualModule has no",
         "cache, so its \"reload\" is building it again (within and after a TTL are the same operation);",
         "djimport's TTL expiry is produced with `djimport.invalidate_caches()`, which drops the cached",
         "listing exactly as expiry does. \"Within TTL\" is the median of 20 reloads.",

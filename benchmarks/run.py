@@ -52,7 +52,7 @@ def _proxies(backend, latencies: list[float]):
     try:
         for ms in latencies:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.proxy", backend.host, str(backend.port), str(ms)],
+                [sys.executable, "-m", "benchmarks.proxy", backend.proxy_target(), str(ms)],
                 stdout=subprocess.PIPE, text=True, cwd=REPO,
             )
             procs.append(proc)
@@ -109,7 +109,7 @@ def measure_many(backend, port: int, n: int, clients: int) -> dict:
         counter = Counter(backend, admin)
         for tool in child.TOOLS:
             job = json.dumps({**backend.job(), "mode": "many", "tool": tool, "schema": _schema(n), "proxy_port": port})
-            start_connections = backend.status(admin, "Connections")
+            start_connections = backend.connections(admin)
             start_queries = counter.read()
             with tempfile.TemporaryFile("w+") as errors:
                 procs = [
@@ -134,7 +134,7 @@ def measure_many(backend, port: int, n: int, clients: int) -> dict:
             results[tool] = {
                 "import queries": import_queries,
                 "total queries": connect_queries + import_queries,
-                "connections": backend.status(admin, "Connections") - start_connections,
+                "connections": backend.connections(admin) - start_connections,
                 "p50": statistics.median(times),
                 "p99": statistics.quantiles(times, n=100, method="inclusive")[98],
             }
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, two latencies, 8 clients (< 1 min)")
     parser.add_argument("--backend", choices=sorted(BACKENDS), default="mysql")
     parser.add_argument("--server", metavar="URL",
-                        help="use this server (mysql://user:password@host:port) instead of starting a private one")
+                        help="use this MySQL server (mysql://user:password@host:port) instead of starting a private one")
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="schema sizes (multiples of 5)")
     parser.add_argument("--latencies", type=float, nargs="+", metavar="MS", help="added ms per round trip")
     parser.add_argument("--clients", type=int, help="simultaneous importing processes")
@@ -219,6 +219,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="also write the report into this file, replacing the section of the same "
                              "DataJoint line and backend (so runs with each line fill one file)")
     args = parser.parse_args(argv)
+    import datajoint as dj
+
+    if args.backend == "postgresql" and int(dj.__version__.split(".")[0]) < 2:
+        parser.error(f"--backend postgresql needs DataJoint 2.x; this environment has DataJoint {dj.__version__}")
     plan = dict(QUICK if args.quick else FULL)
     for key in ("sizes", "latencies", "clients"):
         if getattr(args, key):
@@ -243,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
             log(f"{plan['clients']} simultaneous clients, N={plan['many_size']}, +{many_latency} ms")
             many = measure_many(backend, ports[many_latency], plan["many_size"], plan["clients"])
         server = backend.describe()
-        _drop(backend, plan["sizes"])
+        if args.server:  # a private server goes with its data directory
+            _drop(backend, plan["sizes"])
     finally:
         backend.stop()
     log("start-up and finder costs")
@@ -252,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     shown = sys.argv[1:] if argv is None else argv
     command = " ".join(["python -m benchmarks", *("URL" if prev == "--server" else arg for prev, arg in zip([""] + shown, shown))])
     text = report.markdown(
-        machine=machine(), server=server, backend=args.backend, command=command, plan=plan, imports=imports,
+        machine=machine(), server=server, backend=args.backend, counting=backend.counting, command=command, plan=plan, imports=imports,
         memory=memory, many=many, many_latency=many_latency, startup=startup, finder=finder,
         elapsed=time.perf_counter() - started,
     )
