@@ -91,9 +91,9 @@ def server_queries(connection) -> contextlib.AbstractContextManager[Count]:
     return _mysql_queries(connection)
 
 
-def forget_default_connection() -> None:
+def forget_default_connection(close: bool = False) -> None:
     """Make DataJoint's next ``dj.conn()`` open a new connection, without opening one now
-    (nor closing the current one, which whoever opened it closes).
+    (and without closing the current one, which whoever opened it closes, unless ``close``).
 
     ``dj.conn(reset=True)`` would connect at once; tests of unreachable servers need the
     connection to be opened by the import under test.
@@ -103,9 +103,11 @@ def forget_default_connection() -> None:
     if int(dj.__version__.split(".")[0]) >= 2:
         from datajoint import instance
 
-        instance._singleton_connection = None
+        current, instance._singleton_connection = instance._singleton_connection, None
     else:
-        vars(dj.conn).pop("connection", None)
+        current = vars(dj.conn).pop("connection", None)
+    if close and current is not None:
+        current.close()
 
 
 WRITES = r"^Com_(create|alter|drop|insert|update|delete|replace|truncate|rename|load|grant|revoke)"
@@ -136,6 +138,28 @@ def drop_schema_raw(connection, name: str) -> None:
     postgres = getattr(getattr(connection, "adapter", None), "backend", "mysql") == "postgresql"
     connection.query(f"DROP {'SCHEMA' if postgres else 'DATABASE'} IF EXISTS {quote(connection, name)}"
                      + (" CASCADE" if postgres else ""))
+
+
+@contextlib.contextmanager
+def signed_in_as_limited_user(connection, password: str, readable: str, monkeypatch) -> Iterator[str]:
+    """DataJoint's default connection, from now on, is a new MySQL user with the rights of
+    :func:`limited_user` on ``readable``; yields the user name. Afterwards DataJoint connects
+    as the test server's user again (fixtures' teardowns need it)."""
+    import uuid
+
+    import datajoint as dj
+
+    user = f"dju_{uuid.uuid4().hex[:8]}"
+    with limited_user(connection, user, password, readable):
+        monkeypatch.setitem(dj.config, "database.user", user)
+        monkeypatch.setitem(dj.config, "database.password", password)
+        forget_default_connection()
+        try:
+            yield user
+        finally:
+            forget_default_connection(close=True)
+            monkeypatch.undo()
+            dj.conn(reset=True)
 
 
 @contextlib.contextmanager

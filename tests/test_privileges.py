@@ -11,7 +11,7 @@ import pytest
 
 import djimport
 from conftest import drop_schema
-from tests.helpers import forget_default_connection, limited_user
+from tests.helpers import signed_in_as_limited_user
 
 PASSWORD = "lim-9c41e7-Pw"
 
@@ -30,18 +30,8 @@ def schema_pair(connection):
 
 @pytest.fixture
 def as_limited_user(server, connection, schema_pair, monkeypatch):
-    user = f"dju_{uuid.uuid4().hex[:8]}"
-    with limited_user(connection, user, PASSWORD, readable=schema_pair[0]):
-        monkeypatch.setitem(dj.config, "database.user", user)
-        monkeypatch.setitem(dj.config, "database.password", PASSWORD)
-        forget_default_connection()
-        try:
-            yield user
-        finally:
-            dj.conn().close()
-            forget_default_connection()
-            monkeypatch.undo()
-            dj.conn(reset=True)  # the fixtures' teardown runs as the test server's user again
+    with signed_in_as_limited_user(connection, PASSWORD, schema_pair[0], monkeypatch) as user:
+        yield user
 
 
 def _tables(connection, schema: str) -> set[str]:

@@ -15,7 +15,7 @@ import pytest
 
 import djimport
 from conftest import drop_schema
-from tests.helpers import forget_default_connection, limited_user
+from tests.helpers import forget_default_connection, signed_in_as_limited_user
 
 SECRET = "Zq7-pw-5e1f0c-unmistakable"
 
@@ -47,18 +47,11 @@ def secret_user(server, connection, monkeypatch):
     name = f"djtest_{uuid.uuid4().hex[:10]}"
     schema = dj.Schema(name, connection=connection, context={})
     schema(type("Subject", (dj.Manual,), {"definition": "subject_id : int\n"}))
-    user = f"dju_{uuid.uuid4().hex[:8]}"
-    with limited_user(connection, user, SECRET, readable=name):
-        monkeypatch.setitem(dj.config, "database.user", user)
-        monkeypatch.setitem(dj.config, "database.password", SECRET)
-        forget_default_connection()
-        try:
+    try:
+        with signed_in_as_limited_user(connection, SECRET, name, monkeypatch):
             yield name
-        finally:
-            forget_default_connection()
-            monkeypatch.undo()
-            dj.conn(reset=True)
-            drop_schema(name)
+    finally:
+        drop_schema(name)
 
 
 def _expect_failure(texts: list[str], exc_type, call, *args):
