@@ -7,6 +7,7 @@ so that a new DataJoint release is checked here and nowhere else.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import inspect
 import json
 import logging
@@ -14,13 +15,15 @@ import re
 import sys
 import threading
 import time
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import datajoint as dj
 from datajoint.errors import DataJointError
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
+
+from ._connection_state import PerConnection
 
 __all__ = ["DataJointError", "IS_V2", "Part"]
 
@@ -71,6 +74,9 @@ def query(connection, sql: str, args: tuple = (), as_dict: bool = False) -> list
         return connection.query(sql, args, as_dict=as_dict).fetchall()
 
 
+_statement_locks: PerConnection[threading.RLock] = PerConnection(threading.RLock)
+
+
 def statement_lock(connection) -> threading.RLock:
     """The lock djimport holds while it uses ``connection``.
 
@@ -78,7 +84,7 @@ def statement_lock(connection) -> threading.RLock:
     serves one statement at a time: two threads querying at once garble the
     protocol.
     """
-    return vars(connection).setdefault("_djimport_lock", threading.RLock())
+    return _statement_locks(connection)
 
 
 def describe(connection) -> str:
@@ -148,8 +154,8 @@ def bind(table_class: type, schema, context: dict) -> None:
     """
     table_class.database = schema.database
     table_class._connection = schema.connection
-    table_class._heading = schema.heading_class(
-        table_info=dict(
+    table_class._heading = SchemaHeading(
+        table_info=TableInfo(
             conn=schema.connection, database=schema.database, table_name=table_class.table_name, context=context
         )
     )
@@ -276,20 +282,66 @@ class _Answering:
         return getattr(self._connection, name)
 
 
-class _SchemaHeading(Heading):
-    """A heading that loads through its schema's :class:`SchemaHeadings` (a class attribute of the
-    schema's own subclass, so that no heading carries more than DataJoint's)."""
+# The SchemaHeadings of each connection's schemas, by schema name.
+_schema_headings: PerConnection[dict[str, SchemaHeadings]] = PerConnection(dict)
 
-    schema_headings: SchemaHeadings
+
+class SchemaHeading(Heading):
+    """The heading of a table of an imported module: it loads through its schema's
+    :class:`SchemaHeadings`, and pickles by reference.
+
+    Pickled (``T.proj()`` keeps its table's heading), it stands for the heading
+    of the same table in the receiving process, which imports the module: a
+    heading holds the connection, which cannot travel (issue #9).
+    """
 
     def _init_from_database(self) -> None:
         connection = self.table_info["conn"]
-        with self.schema_headings.lock:
-            self.table_info["conn"] = _Answering(connection, self.schema_headings)
+        headings = _schema_headings(connection).get(self.table_info["database"])
+        if headings is None:  # a schema djimport did not build on this connection
+            super()._init_from_database()
+            return
+        with headings.lock:
+            self.table_info["conn"] = _Answering(connection, headings)
             try:
                 super()._init_from_database()
             finally:
                 self.table_info["conn"] = connection
+
+    def __reduce__(self) -> tuple:
+        return table_heading, (self.table_info["context"]["__name__"], self.table_info["table_name"])
+
+
+class TableInfo(dict):
+    """``Heading.table_info`` of a table of an imported module (connection, schema, table, context); it
+    pickles by reference, like the heading.
+
+    DataJoint 2.x hands it on to the headings of projections (``T.proj()``); pickled, it stands for the
+    same table's in the receiving process: the connection it holds cannot travel (issue #9).
+    """
+
+    def __reduce__(self) -> tuple:
+        return table_info, (self["context"]["__name__"], self["table_name"])
+
+
+def table_heading(module_name: str, table_name: str) -> Heading:
+    """The heading of table ``table_name`` of the schema module ``module_name``, imported if need be."""
+    return importlib.import_module(module_name).__loader__.classes[table_name]._heading
+
+
+def table_info(module_name: str, table_name: str) -> TableInfo:
+    return table_heading(module_name, table_name).table_info
+
+
+def reload_headings_using(classes: Iterable[type], names: Iterable[str]) -> None:
+    """Make each loaded heading of ``classes`` with an attribute of adapted type ``<name>``, for one of
+    ``names``, load again on next use: it was loaded without that adapter (DataJoint 0.14 then defers
+    the error to the first fetch or insert)."""
+    adapted = {f"<{name}>" for name in names}
+    for cls in classes:
+        heading = cls._heading
+        if heading._attributes is not None and any(a.type in adapted for a in heading._attributes.values()):
+            heading._attributes = None
 
 
 def forget_dependencies(connection) -> None:
@@ -311,11 +363,9 @@ class ModuleSchema(dj.Schema):
     Unlike a plain Schema with ``create_tables=False``, which binds a class to a
     table that does not exist and fails later, it refuses at once to declare a
     new table unless ``djimport.create_tables`` is in force, and it hands every
-    class it binds to its module (``adopt``).
+    class it binds to its module. It carries nothing of djimport's but its
+    context, the module's namespace, whose ``__loader__`` does both.
     """
-
-    adopt: Callable[[type], None]
-    table_exists: Callable[[str], bool]
 
     def __call__(self, cls, *, context=None):
         if context is None:
@@ -323,8 +373,9 @@ class ModuleSchema(dj.Schema):
             # The module's classes first, so that `-> Student` works as well as `-> uni.Student`.
             context = {**self.context, **caller.f_globals, **caller.f_locals}
             del caller
+        loader = self.context["__loader__"]
         with statement_lock(self.connection):
-            if not self.create_tables and not self.table_exists(cls.table_name):
+            if not self.create_tables and not loader.table_exists(cls.table_name):
                 raise DataJointError(
                     f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
                     f"was imported without create_tables. Declare it inside "
@@ -336,14 +387,14 @@ class ModuleSchema(dj.Schema):
             except DataJointError as exc:
                 failure = exc
             # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
-            if self.create_tables and not self.table_exists(cls.table_name):
+            if self.create_tables and not loader.table_exists(cls.table_name):
                 raise DataJointError(
                     f"Cannot declare table `{self.database}`.`{cls.table_name}`: the server did not create it. "
                     f"Check that your user has the CREATE privilege on schema `{self.database}`."
                 ) from failure
             if failure is not None:
                 raise failure
-        self.adopt(cls)
+        loader.adopt(self.context, cls)
         return cls
 
 
@@ -354,8 +405,7 @@ def make_schema(connection, database: str, module_dict: dict, ttl: Callable[[], 
     """
     schema = ModuleSchema(context=module_dict, connection=connection, create_schema=False, create_tables=False)
     schema.database = database
-    headings = SchemaHeadings(connection, database, ttl)
-    schema.heading_class = type("Heading", (_SchemaHeading,), {"schema_headings": headings})
+    _schema_headings(connection)[database] = SchemaHeadings(connection, database, ttl)
     connection.register(schema)
     return schema
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import importlib
 import threading
 import types
 import warnings
@@ -60,7 +61,7 @@ class SchemaLoader:
         self.listing: tuple[TableRow, ...] | None = None
         self.classes: dict[str, type] = {}  # table name -> class, parts included
         self._warned: set[str] = set()
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._creating = 0
 
     def create_module(self, spec: ModuleSpec) -> SchemaModule:
@@ -68,7 +69,7 @@ class SchemaLoader:
 
     def exec_module(self, module: types.ModuleType) -> None:
         connection, listing = self._list(module.__name__)
-        with self._lock:
+        with self.lock:
             if listing != self.listing:
                 self._update(module, connection, listing)
 
@@ -110,8 +111,6 @@ class SchemaLoader:
         schema = namespace.get("schema")
         if schema is None:
             schema = _compat.make_schema(connection, self.schema, namespace, lambda: self.root.listings.ttl)
-            schema.adopt = self._adopter(module)
-            schema.table_exists = self._table_exists
         # Plan: build and bind every new class before touching the module, so that
         # a failure here leaves the module exactly as it was.
         names = {row.name for row in listing}
@@ -157,7 +156,7 @@ class SchemaLoader:
         namespace["schema"] = schema
         self.server = _compat.describe(connection)
         self.listing = listing
-        self._refresh_summary(module)
+        self._refresh_summary(namespace)
         if new or dropped:
             _compat.forget_dependencies(connection)
 
@@ -183,12 +182,12 @@ class SchemaLoader:
             self._warned.add(table)
             warnings.warn(message, stacklevel=2)
 
-    def _refresh_summary(self, module: types.ModuleType) -> None:
+    def _refresh_summary(self, namespace: dict) -> None:
         from . import _compat
 
         comments = {row.name: row.comment for row in self.listing or ()}
         masters = [cls for cls in self.classes.values() if not issubclass(cls, _compat.Part)]
-        module.__all__ = sorted(cls.__name__ for cls in masters)
+        namespace["__all__"] = sorted(cls.__name__ for cls in masters)
         lines = [
             f"DataJoint schema `{self.schema}` on {self.server}, imported by djimport.",
             "",
@@ -198,42 +197,48 @@ class SchemaLoader:
         for name, cls in sorted(self.classes.items(), key=lambda item: item[1].__qualname__):
             tier = _compat.tier_of(name)[0].__name__
             lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comments.get(name, '')}".rstrip())
-        module.__doc__ = "\n".join(lines)
+        namespace["__doc__"] = "\n".join(lines)
 
-    def _adopter(self, module: types.ModuleType):
-        def adopt(cls: type) -> None:
-            """Take a class declared through ``module.schema`` into the module, with its parts."""
-            from . import _compat
+    def adopt(self, namespace: dict, cls: type) -> None:
+        """Take a class declared through the module's ``schema`` into the module (``namespace``), with its parts."""
+        from . import _compat
 
-            with self._lock:
-                if cls.table_name in self.classes:
-                    return  # the module keeps the class it already has for that table
-                setattr(module, cls.__name__, cls)
-                self.classes[cls.table_name] = cls
-                for attr in vars(cls).values():
-                    if isinstance(attr, type) and issubclass(attr, _compat.Part):
-                        self.classes[attr.table_name] = attr
-                self._refresh_summary(module)
+        with self.lock:
+            if cls.table_name in self.classes:
+                return  # the module keeps the class it already has for that table
+            namespace[cls.__name__] = cls
+            self.classes[cls.table_name] = cls
+            for attr in vars(cls).values():
+                if isinstance(attr, type) and issubclass(attr, _compat.Part):
+                    self.classes[attr.table_name] = attr
+            self._refresh_summary(namespace)
 
-        return adopt
-
-    def _table_exists(self, table: str) -> bool:
+    def table_exists(self, table: str) -> bool:
         from ._introspect import table_exists
 
         return table_exists(self.root.connection(), self.schema, table)
+
+    def __reduce__(self) -> tuple:
+        # A module's namespace is its schema's context, which DataJoint pickles with the connection
+        # into populate's worker processes (#9): there, the loader is the one of the same module.
+        return _loader_of, (f"{self.root.name}.{self.schema}",)
 
     @contextlib.contextmanager
     def creating(self, module: types.ModuleType) -> Iterator[None]:
         """Let ``module.schema`` declare new tables for the duration of the block."""
         schema = vars(module)["schema"]
-        with self._lock:
+        with self.lock:
             self._creating += 1
             schema.create_tables = True
         try:
             yield
         finally:
-            with self._lock:
+            with self.lock:
                 self._creating -= 1
                 if not self._creating:
                     schema.create_tables = False
             self.root.listings.forget(self.schema)
+
+
+def _loader_of(module_name: str) -> SchemaLoader:
+    return importlib.import_module(module_name).__loader__
