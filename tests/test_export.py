@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 import uuid
 
 import datajoint as dj
@@ -11,7 +10,7 @@ import pytest
 import djimport
 from djimport._introspect import list_keys
 from djimport.export import export, write
-from tests.helpers import backend
+from tests.helpers import backend, declare_exported
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -24,16 +23,6 @@ def fresh(connection):
     name = f"djtest_{uuid.uuid4().hex[:10]}"
     yield name
     drop_schema(name)
-
-
-def declare_exported(source: str, exported: str, target: str) -> types.ModuleType:
-    """Run exported source as a module whose tables go to schema ``target`` instead."""
-    line = f"schema = dj.Schema({exported!r})"
-    assert source.count(line) == 1
-    module = types.ModuleType(f"exported_{target}")
-    exec(compile(source.replace(line, f"schema = dj.Schema({target!r})"), f"<export of {exported}>", "exec"),
-         vars(module))
-    return module
 
 
 def headings(schema: str) -> dict[str, tuple]:
