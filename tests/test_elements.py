@@ -29,7 +29,7 @@ def pipeline(mysql_server):
     """Every Element activated into schemas ``PREFIX...``; yields their names; drops every ``PREFIX`` schema."""
     mysql_server.start()
     mysql_server.configure_datajoint()
-    connection = dj.conn(reset=True)
+    dj.conn(reset=True)
     try:
         yield elements.activate(PREFIX)
     finally:
