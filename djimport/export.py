@@ -13,6 +13,7 @@ import graphlib
 import keyword
 import types
 from pathlib import Path
+from typing import Callable
 
 from .diagram import schema_module
 
@@ -129,7 +130,7 @@ def _declaration_order(schema: str, classes: dict[str, type], keys) -> list[tupl
     return [(master, [part for part in part_order if master_of(part) == master]) for master in order]
 
 
-def _topological(graph: dict[str, list[str]], name) -> list[str]:
+def _topological(graph: dict[str, list[str]], name: Callable[[str], str]) -> list[str]:
     """The nodes of ``graph`` (node -> nodes it comes after), each after those; by ``name`` otherwise."""
     sorter = graphlib.TopologicalSorter(graph)
     sorter.prepare()

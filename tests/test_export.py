@@ -79,7 +79,7 @@ def test_parts_computed_and_other_schemas_round_trip(university, sessions, fresh
 @pytest.fixture
 def scans(schema_name):
     """A schema like element-calcium-imaging's: a part that references another part of its master
-    (which comes after it in name order) and server-side timestamp defaults; yields its name."""
+    and a table that come after it in name order, and server-side timestamp defaults; yields its name."""
     schema = dj.Schema(schema_name)
 
     @schema
@@ -91,6 +91,12 @@ def scans(schema_name):
         precise = CURRENT_TIMESTAMP(3) : datetime(3)
         maybe = null : varchar(20)
         word = "now()" : varchar(20)
+        """
+
+    @schema
+    class Zone(dj.Lookup):  # after MotionCorrection by name, but one of its parts references it
+        definition = """
+        zone : int
         """
 
     @schema
@@ -110,6 +116,8 @@ def scans(schema_name):
             definition = """
             -> master.NonRigid
             block : int
+            ---
+            -> Zone
             """
 
         def make(self, key):
@@ -121,9 +129,10 @@ def scans(schema_name):
 def test_parts_referencing_parts_and_server_defaults_round_trip(scans, fresh, connection):
     source = export(scans)
     assert source.index("class NonRigid(dj.Part)") < source.index("class Block(dj.Part)")
+    assert source.index("class Zone(") < source.index("class MotionCorrection(")
     declare_exported(source, scans, fresh)
     original = headings(scans)
-    assert len(original) == 4
+    assert len(original) == 5
     assert headings(fresh) == original
     assert foreign_keys(connection, fresh) == foreign_keys(connection, scans)
     assert export(fresh).replace(fresh, "NAME") == source.replace(scans, "NAME")
