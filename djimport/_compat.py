@@ -417,13 +417,31 @@ _PG_DEFAULT = re.compile(
 )
 
 
+# A server-side timestamp default as DataJoint prints it: MariaDB stores CURRENT_TIMESTAMP (and NOW(), ...)
+# as `current_timestamp()`, which DataJoint quotes like a string in some temporal types.
+_SERVER_TIMESTAMP = re.compile(r'"?current_timestamp(?:\(\)|(\(\d+\)))?"?', re.I)
+_TEMPORAL = re.compile(r"(timestamp|datetime|date|time|year)\b", re.I)
+
+
 def definition(table_class: type, context: dict) -> str:
     """The definition DataJoint reconstructs for a table (``Table.describe``), declarable again.
 
-    DataJoint 2.x on PostgreSQL prints the server's default expressions
-    (``omega='0'::smallint``), which it cannot declare; they become plain values.
+    Server-side timestamp defaults become ``CURRENT_TIMESTAMP`` / ``CURRENT_TIMESTAMP(n)``, the only
+    spelling DataJoint declares as an expression (it would declare ``"current_timestamp()"`` as a
+    string, which the server refuses). DataJoint 2.x on PostgreSQL prints the server's default
+    expressions (``omega='0'::smallint``) and type names (``timestamp without time zone``), which it
+    cannot declare; they become plain values and DataJoint's type names.
     """
     text = table_class().describe(context=context)
+    for attribute in table_class.heading.attributes.values():
+        match = attribute.default and _SERVER_TIMESTAMP.fullmatch(attribute.default)
+        if match and _TEMPORAL.match(attribute.type):
+            text = re.sub(
+                rf"^{re.escape(attribute.name)}={re.escape(attribute.default)}(?=\s*:)",
+                lambda _: f"{attribute.name}=CURRENT_TIMESTAMP{match.group(1) or ''}",
+                text,
+                flags=re.M,
+            )
     if backend(table_class.connection) != "postgresql":
         return text
 
@@ -433,6 +451,7 @@ def definition(table_class: type, context: dict) -> str:
             return f"={literal}"
         return "=" + json.dumps(literal)
 
+    text = re.sub(r"(?<=: )(timestamp|time)(\(\d+\))? without time zone\b", r"\1\2", text)
     return _PG_DEFAULT.sub(value, text)
 
 

@@ -13,6 +13,7 @@ import graphlib
 import keyword
 import types
 from pathlib import Path
+from typing import Callable
 
 from .diagram import schema_module
 
@@ -45,12 +46,12 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
         *imports[1:],
         f"schema = dj.Schema({loader.schema!r})",
     ]
-    for master in _declaration_order(loader.schema, loader.classes, keys):
+    for master, parts in _declaration_order(loader.schema, loader.classes, keys):
         cls = loader.classes[master]
         out += ["", "", "@schema", f"class {cls.__name__}(dj.{_compat.tier_of(master)[0].__name__}):"]
         out += text_block("definition = ", texts[master], "    ")
-        for table, part in sorted(_parts(loader.classes, master).items(), key=lambda item: item[1].__name__):
-            out += ["", f"    class {part.__name__}(dj.Part):"]
+        for table in parts:
+            out += ["", f"    class {loader.classes[table].__name__}(dj.Part):"]
             out += text_block("definition = ", texts[table], "        ")
         if issubclass(cls, (_compat.Imported, _compat.Computed)):
             out += [
@@ -106,30 +107,36 @@ def _alias(schema: str, taken: dict) -> str:
     return alias
 
 
-def _parts(classes: dict[str, type], master: str) -> dict[str, type]:
-    from . import _compat
-
-    return {table: cls for table, cls in classes.items() if _compat.tier_of(table)[1] == master}
-
-
-def _declaration_order(schema: str, classes: dict[str, type], keys) -> list[str]:
-    """Master tables, each after every master it (or one of its parts) references; by name otherwise."""
+def _declaration_order(schema: str, classes: dict[str, type], keys) -> list[tuple[str, list[str]]]:
+    """Master tables with their parts, in an order DataJoint can declare: each master after every master
+    that it or one of its parts references, each part after the parts of its master that it references
+    (DataJoint declares parts right after their master, in the order of the source); by name otherwise."""
     from . import _compat
 
     def master_of(table: str) -> str:
         return _compat.tier_of(table)[1] or table
 
-    masters = [table for table in classes if _compat.tier_of(table)[1] is None]
-    sorter = graphlib.TopologicalSorter({table: () for table in masters})
+    masters: dict[str, list[str]] = {table: [] for table in classes if _compat.tier_of(table)[1] is None}
+    parts: dict[str, list[str]] = {table: [] for table in classes if _compat.tier_of(table)[1] is not None}
     for fk in keys.foreign:
         if fk.ref_schema == schema and fk.table in classes and fk.ref_table in classes:
             child, parent = master_of(fk.table), master_of(fk.ref_table)
             if child != parent:
-                sorter.add(child, parent)
+                masters[child].append(parent)
+            elif fk.table in parts and fk.ref_table in parts:
+                parts[fk.table].append(fk.ref_table)
+    order = _topological(masters, lambda table: classes[table].__name__)
+    part_order = _topological(parts, lambda table: classes[table].__name__)
+    return [(master, [part for part in part_order if master_of(part) == master]) for master in order]
+
+
+def _topological(graph: dict[str, list[str]], name: Callable[[str], str]) -> list[str]:
+    """The nodes of ``graph`` (node -> nodes it comes after), each after those; by ``name`` otherwise."""
+    sorter = graphlib.TopologicalSorter(graph)
     sorter.prepare()
     order = []
     while sorter.is_active():
-        ready = sorted(sorter.get_ready(), key=lambda table: classes[table].__name__)
+        ready = sorted(sorter.get_ready(), key=name)
         order += ready
         sorter.done(*ready)
     return order

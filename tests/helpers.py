@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -175,3 +176,13 @@ def limited_user(connection, user: str, password: str, readable: str) -> Iterato
         yield
     finally:
         connection.query("DROP USER %s@'%%'", (user,))
+
+
+def declare_exported(source: str, exported: str, target: str) -> types.ModuleType:
+    """Run exported source as a module whose tables go to schema ``target`` instead."""
+    line = f"schema = dj.Schema({exported!r})"
+    assert source.count(line) == 1
+    module = types.ModuleType(f"exported_{target}")
+    exec(compile(source.replace(line, f"schema = dj.Schema({target!r})"), f"<export of {exported}>", "exec"),
+         vars(module))
+    return module

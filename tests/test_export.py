@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import types
 import uuid
 
+import datajoint as dj
 import pytest
 
 import djimport
 from djimport._introspect import list_keys
 from djimport.export import export, write
-from tests.helpers import backend
+from tests.helpers import backend, declare_exported
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def fresh(university):
-    """A schema name not on the server yet; dropped after the test (before the university)."""
+def fresh(connection):
+    """A schema name not on the server yet; dropped after the test (request it after the exported
+    schemas, so that it goes first)."""
     from conftest import drop_schema
 
     name = f"djtest_{uuid.uuid4().hex[:10]}"
     yield name
     drop_schema(name)
-
-
-def declare_exported(source: str, exported: str, target: str) -> types.ModuleType:
-    """Run exported source as a module whose tables go to schema ``target`` instead."""
-    line = f"schema = dj.Schema({exported!r})"
-    assert source.count(line) == 1
-    module = types.ModuleType(f"exported_{target}")
-    exec(compile(source.replace(line, f"schema = dj.Schema({target!r})"), f"<export of {exported}>", "exec"),
-         vars(module))
-    return module
 
 
 def headings(schema: str) -> dict[str, tuple]:
@@ -83,6 +74,75 @@ def test_parts_computed_and_other_schemas_round_trip(university, sessions, fresh
     assert headings(fresh) == headings(sessions)
     assert foreign_keys(connection, fresh) == foreign_keys(connection, sessions)
     assert export(fresh).replace(fresh, "NAME") == source.replace(sessions, "NAME")
+
+
+@pytest.fixture
+def scans(schema_name):
+    """A schema like element-calcium-imaging's: a part that references another part of its master
+    and a table that come after it in name order, and server-side timestamp defaults; yields its name."""
+    schema = dj.Schema(schema_name)
+
+    @schema
+    class Scan(dj.Manual):
+        definition = """
+        scan : int
+        ---
+        entry_time = CURRENT_TIMESTAMP : timestamp
+        precise = CURRENT_TIMESTAMP(3) : datetime(3)
+        maybe = null : varchar(20)
+        word = "now()" : varchar(20)
+        """
+
+    @schema
+    class Zone(dj.Lookup):  # after MotionCorrection by name, but one of its parts references it
+        definition = """
+        zone : int
+        """
+
+    @schema
+    class MotionCorrection(dj.Imported):
+        definition = """
+        -> Scan
+        """
+
+        class NonRigid(dj.Part):
+            definition = """
+            -> master
+            ---
+            block_count : int
+            """
+
+        class Block(dj.Part):
+            definition = """
+            -> master.NonRigid
+            block : int
+            ---
+            -> Zone
+            """
+
+        def make(self, key):
+            raise NotImplementedError
+
+    yield schema_name
+
+
+def test_parts_referencing_parts_and_server_defaults_round_trip(scans, fresh, connection):
+    source = export(scans)
+    assert source.index("class NonRigid(dj.Part)") < source.index("class Block(dj.Part)")
+    assert source.index("class Zone(") < source.index("class MotionCorrection(")
+    declare_exported(source, scans, fresh)
+    original = headings(scans)
+    assert len(original) == 5
+    assert headings(fresh) == original
+    assert foreign_keys(connection, fresh) == foreign_keys(connection, scans)
+    assert export(fresh).replace(fresh, "NAME") == source.replace(scans, "NAME")
+
+
+def test_server_side_defaults_are_exported_as_datajoint_declares_them(scans):
+    scan = export(scans).partition("class Scan(")[2].partition("class ")[0]
+    assert "entry_time=CURRENT_TIMESTAMP " in scan and "precise=CURRENT_TIMESTAMP(3) " in scan
+    assert 'word="now()" ' in scan  # a string that looks like a function stays a string
+    assert "maybe=null " in scan
 
 
 def test_tables_come_after_the_tables_they_reference(university):
