@@ -12,13 +12,14 @@ import types
 from ._cache import DEFAULT_TTL, set_default_ttl
 from ._create import create_tables
 from ._finder import Installation, finder, install
+from ._lookup import table
 from ._mount import mount, unmount
 from ._root import DEFAULT_ROOT
 from .diagram import diagram
 
 __all__ = [
     "DEFAULT_TTL", "Installation", "create_tables", "diagram", "install", "invalidate_caches", "load", "mount",
-    "set_ttl", "unmount",
+    "set_ttl", "table", "unmount",
 ]
 
 

@@ -112,6 +112,7 @@ class SchemaLoader:
             schema = _compat.make_schema(connection, self.schema, namespace, lambda: self.root.listings.ttl)
             schema.adopt = self._adopter(module)
             schema.table_exists = self._table_exists
+            schema.classes = self.classes
         # Plan: build and bind every new class before touching the module, so that
         # a failure here leaves the module exactly as it was.
         names = {row.name for row in listing}

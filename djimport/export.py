@@ -135,6 +135,14 @@ def _declaration_order(schema: str, classes: dict[str, type], keys) -> list[str]
     return order
 
 
+def dependency_order(schema: str, classes: dict[str, type], keys) -> list[str]:
+    """Every table of ``classes``, each after the tables it references, parts right after their master."""
+    order = []
+    for master in _declaration_order(schema, classes, keys):
+        order += [master, *sorted(_parts(classes, master), key=lambda table: classes[table].__name__)]
+    return order
+
+
 def text_block(opening: str, text: str, indent: str) -> list[str]:
     """Lines of a triple-quoted string literal holding ``text``, after ``opening``, indented by ``indent``."""
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
