@@ -38,6 +38,7 @@ _TIER_STYLE = {
     None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
 }
 _EDGE_COLOR = "#00000040"
+_CROSS_SCHEMA_EDGE_COLOR = "#000000B0"
 _RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
 
 
@@ -92,10 +93,10 @@ def diagram(*modules_or_schema_names: types.ModuleType | str) -> graphviz.Digrap
                 continue
             if fk.ref_table not in drawn.get(fk.ref_schema, {}):
                 others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
-            graph.edge(
-                _node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table),
-                **_edge_style(fk, schema_keys.primary),
-            )
+            style = _edge_style(fk, schema_keys.primary)
+            if fk.ref_schema != schema and not single and style["color"] == _EDGE_COLOR:
+                style["color"] = _CROSS_SCHEMA_EDGE_COLOR  # the links between clusters, which a map is for
+            graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **style)
     for other in sorted(others):
         with contextlib.ExitStack() as stack:
             target = graph
