@@ -1,4 +1,4 @@
-"""The university example split over three schemas (people, courses, grades), as a small pipeline."""
+"""The university example split over three schemas (catalog, people, enrollment), as a small pipeline."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-PARTS = ("people", "courses", "grades")  # in declaration order
+PARTS = ("catalog", "people", "enrollment")  # each referencing only schemas before it
 
 
 @pytest.fixture
