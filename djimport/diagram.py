@@ -76,7 +76,7 @@ def diagram(*modules_or_schema_names: types.ModuleType | str) -> graphviz.Digrap
     graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
     if not single:
         # A pipeline of many schemas reads left to right, each schema a box of tables.
-        graph.attr(rankdir="LR", newrank="true", ranksep="1.2", nodesep="0.15", fontname="arial")
+        graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
     for schema, classes in drawn.items():
         with contextlib.ExitStack() as stack:
             target = graph
