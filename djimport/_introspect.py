@@ -250,8 +250,8 @@ def list_keys_of(connection: object, schemas: list[str]) -> dict[str, Keys]:
 def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
     """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query.
 
-    The type is the one DataJoint declared when it keeps it in the column's comment
-    (``:int32:``, ``:uuid:``, ...), else the server's column type.
+    The type is the server's column type, after the one DataJoint declared when it keeps it in the
+    column's comment and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character varying(60))``.
     """
     columns: dict[str, dict[str, list[tuple[str, str]]]] = {schema: {} for schema in schemas}
     sql = _sql(connection, "columns")
@@ -259,7 +259,9 @@ def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[st
     for schema, table, column, column_type, comment in rows:
         if schema in columns:
             declared = re.match(r":([^:\s]+):", comment or "")
-            columns[schema].setdefault(table, []).append((column, declared[1] if declared else column_type))
+            if declared and declared[1] != column_type:
+                column_type = f"{declared[1]} ({column_type})"
+            columns[schema].setdefault(table, []).append((column, column_type))
     return {schema: {table: tuple(cols) for table, cols in tables.items()} for schema, tables in columns.items()}
 
 
