@@ -6,7 +6,8 @@ ellipses, Part small plain text. An edge is solid when the foreign key is part
 of the child's primary key and dashed otherwise, thin when the child's primary
 key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
-schema's name.
+schema's name. A diagram of several schemas (a pipeline's map) draws each in a
+cluster of its own, left to right, and the foreign keys between them darker.
 """
 
 from __future__ import annotations
@@ -135,14 +136,14 @@ def _drawn(modules_or_schema_names) -> tuple[object, dict[str, dict[str, str]]]:
 
 
 def modelled(tables: tuple[str, ...]) -> list[str]:
-    """The tables a module of the schema has classes for: DataJoint's names, parts with their master."""
+    """Of a schema's base tables, those its module makes classes for: names in DataJoint's
+    conventions, parts whose master is there (short of two tables that would share a class name)."""
     from . import _compat
 
     names = set(tables)
     return [
-        table for table in tables
-        if not table.startswith("~") and _compat.tier_of(table)[0] is not None
-        and _compat.tier_of(table)[1] in (None, *names)
+        table for table, (tier, master) in ((table, _compat.tier_of(table)) for table in tables)
+        if tier is not None and (master is None or master in names)
     ]
 
 

@@ -123,16 +123,17 @@ def check_stubs(directory: str | Path, schemas: list[str] | None = None, connect
         schemas = sorted(stubbed | {schema for schema in on_server if importable(schema)})
     report = []
     for schema in schemas:
-        if schema not in stubbed:
-            report.append(f"+ schema `{schema}`: no stub {package / (schema + '.pyi')}")
-        elif schema not in on_server:
-            report.append(f"- schema `{schema}`: not on {_compat.describe(connection)} (stub {package / (schema + '.pyi')})")
+        stub = package / f"{schema}.pyi"
+        if schema not in on_server:
+            report.append(f"- schema `{schema}`: not on {_compat.describe(connection)} (stub {stub})")
+        elif schema not in stubbed:
+            report.append(f"+ schema `{schema}`: no stub {stub}")
     checked = [schema for schema in schemas if schema in stubbed and schema in on_server]
     current = catalog(connection, checked)
     for schema in checked:
         recorded = _recorded(package / f"{schema}.pyi")
         if recorded is None:
-            report.append(f"? schema `{schema}`: {package / (schema + '.pyi')} was written before `--check` existed")
+            report.append(f"? schema `{schema}`: {package / f'{schema}.pyi'} was written before `--check` existed")
         else:
             report += _differences(schema, recorded, current[schema])
     return report
