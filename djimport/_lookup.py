@@ -24,8 +24,8 @@ def split_full_name(full_name: str | tuple[str, str]) -> tuple[str, str]:
             f"expected a full table name such as '`ephys`.`_clustering`', 'ephys._clustering' or a "
             f"(schema, table) pair, got {full_name!r}"
         )
-    group = match.groupdict()
-    return next(group[f"s{i}"] for i in (1, 2, 3) if group[f"s{i}"]), next(group[f"t{i}"] for i in (1, 2, 3) if group[f"t{i}"])
+    schema, table = (next(match[f"{part}{i}"] for i in (1, 2, 3) if match[f"{part}{i}"]) for part in "st")
+    return schema, table
 
 
 def find_class(classes: dict[str, type], name: str) -> type | None:

@@ -89,7 +89,8 @@ def catalog(connection, schemas: list[str]) -> dict[str, list[dict]]:
     for schema in schemas:
         foreign: dict[str, list] = {}
         for fk in keys[schema].foreign:
-            foreign.setdefault(fk.table, []).append([list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)])
+            reference = [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)]
+            foreign.setdefault(fk.table, []).append(reference)
         result[schema] = [
             {
                 "table": table,

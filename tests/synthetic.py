@@ -30,7 +30,9 @@ def declare_pipeline(
         if i in (upstream or {}):
             secondary += f"-> [nullable] Upstream{i}\n"
         body = {
-            "definition": f"# node {i}\n{primary}{prefix}node{i}_id : int\n---\n{secondary}{prefix}value{i} = null : float\n",
+            "definition": (
+                f"# node {i}\n{primary}{prefix}node{i}_id : int\n---\n{secondary}{prefix}value{i} = null : float\n"
+            ),
         }
         with_part = i % 3 == 0 and declared + 2 <= tables
         if with_part:
