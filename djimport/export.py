@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .diagram import schema_module
 
-__all__ = ["definitions", "export", "text_block", "write"]
+__all__ = ["definitions", "dependency_order", "export", "text_block", "write"]
 
 
 def export(module_or_schema_name: types.ModuleType | str) -> str:

@@ -5,7 +5,8 @@ Put the directory where the type checker looks for stubs (Pylance's
 ``uni.Student`` then completes and ``from djschemas.university import Student``
 type-checks. Each class derives from its tier (``dj.Manual``, ...), part
 classes are nested in their masters, and each docstring holds the table's
-definition.
+definition. The last lines record each table's columns and keys as comments,
+which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 """
 
 from __future__ import annotations
@@ -134,17 +135,22 @@ def check_stubs(directory: str | Path, schemas: list[str] | None = None, connect
     for schema in checked:
         recorded = _recorded(package / f"{schema}.pyi")
         if recorded is None:
-            report.append(f"? schema `{schema}`: {package / f'{schema}.pyi'} was written before `--check` existed")
+            report.append(f"? schema `{schema}`: {package / f'{schema}.pyi'} has no readable record of its tables "
+                          "(written before `--check` existed, or edited)")
         else:
             report += _differences(schema, recorded, current[schema])
     return report
 
 
 def _recorded(path: Path) -> list[dict] | None:
+    """The tables recorded at the end of a stub, or None when it has no readable record."""
     lines = path.read_text().splitlines()
     if _CATALOG_HEADING not in lines:
         return None
-    return [json.loads(line[len(_CATALOG_LINE):]) for line in lines if line.startswith(_CATALOG_LINE)]
+    try:
+        return [json.loads(line[len(_CATALOG_LINE):]) for line in lines if line.startswith(_CATALOG_LINE)]
+    except json.JSONDecodeError:
+        return None
 
 
 def _differences(schema: str, recorded: list[dict], current: list[dict]) -> list[str]:

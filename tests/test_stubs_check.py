@@ -81,11 +81,15 @@ def test_schemas_added_dropped_and_stubs_written_before_the_check(university, sp
     stub = tmp_path / "djschemas" / f"{people}.pyi"
     stub.write_text(stub.read_text().split("\n\n# The tables as the server had them")[0])  # an older stub
     (tmp_path / "djschemas" / "djtest_gone.pyi").write_text("")
+    edited = tmp_path / "djschemas" / f"{university}.pyi"
+    edited.write_text(edited.read_text().replace("# djimport table: {", "# djimport table: {,", 1))
     report = check_stubs(tmp_path)
     assert f"+ schema `{enrollment}`: no stub {tmp_path / 'djschemas' / (enrollment + '.pyi')}" in report
     assert any(line.startswith("- schema `djtest_gone`: not on ") for line in report)
-    assert f"? schema `{people}`: {stub} was written before `--check` existed" in report
-    assert not any(university in line or catalog in line for line in report)
+    assert f"? schema `{people}`: {stub} has no readable record of its tables (written before `--check` " \
+           "existed, or edited)" in report
+    assert f"? schema `{university}`: {edited} has no readable record" in "\n".join(report)
+    assert not any(catalog in line for line in report)
 
 
 def test_the_check_costs_three_queries_however_many_schemas(university, split_university, connection, tmp_path):
