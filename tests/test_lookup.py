@@ -135,10 +135,6 @@ def test_a_table_declared_through_the_module_joins_the_schema_api(university):
 
     uni = djimport.load(university)
     with djimport.create_tables(uni):
-        @uni.schema
-        class Room(dj.Lookup):
-            definition = """
-            room : varchar(12)
-            """
+        Room = uni.schema(type("Room", (dj.Lookup,), {"definition": "room : varchar(12)"}))
     assert uni.schema["Room"] is uni.Room is Room
     assert Room in list(uni.schema)
