@@ -12,6 +12,7 @@ import types
 from ._cache import DEFAULT_TTL, set_default_ttl
 from ._create import create_tables
 from ._finder import Installation, finder, install
+from ._lookup import table
 from ._mount import mount, unmount
 from ._objects import add_objects
 from ._root import DEFAULT_ROOT
@@ -19,7 +20,7 @@ from .diagram import diagram
 
 __all__ = [
     "DEFAULT_TTL", "Installation", "add_objects", "create_tables", "diagram", "install", "invalidate_caches", "load",
-    "mount", "set_ttl", "unmount",
+    "mount", "set_ttl", "table", "unmount",
 ]
 
 

@@ -364,8 +364,50 @@ class ModuleSchema(dj.Schema):
     table that does not exist and fails later, it refuses at once to declare a
     new table unless ``djimport.create_tables`` is in force, and it hands every
     class it binds to its module. It carries nothing of djimport's but its
-    context, the module's namespace, whose ``__loader__`` does both.
+    context, the module's namespace, whose ``__loader__`` does both and holds
+    the module's classes.
+
+    DataJoint 2.x's schema API (``schema["Student"]``, ``get_table``, ``in``,
+    iteration) answers with the module's own classes, on DataJoint 0.14 too.
     """
+
+    def _classes(self) -> dict[str, type]:
+        """The module's classes by table name, parts included."""
+        return dict(self.context["__loader__"].classes)
+
+    def get_table(self, name: str) -> type:
+        """The module's class of table ``name``: ``"LetterGrade"``, ``"letter_grade"``,
+        ``"#letter_grade"``, ``"Session.Trial"`` or ``"session__trial"``; no query.
+
+        Raises DataJointError, as DataJoint 2.x does, when the module has no such table.
+        """
+        from ._lookup import did_you_mean, find_class
+
+        cls = find_class(self._classes(), name)
+        if cls is None:
+            raise DataJointError(
+                f"Table `{name}` does not exist in schema `{self.database}` ({self.context['__name__']})."
+                + did_you_mean(self.database, self._classes(), name)
+            )
+        return cls
+
+    def __getitem__(self, name: str) -> type:
+        return self.get_table(name)
+
+    def __contains__(self, name: str) -> bool:
+        from ._lookup import find_class
+
+        return find_class(self._classes(), name) is not None
+
+    def __iter__(self) -> Iterator[type]:
+        """The module's classes in dependency order (each after the tables it references, parts right
+        after their master); one query for the schema's foreign keys."""
+        from ._introspect import list_keys
+        from .export import dependency_order
+
+        classes = self._classes()
+        keys = list_keys(self.connection, self.database)
+        return iter([classes[table] for table in dependency_order(self.database, classes, keys)])
 
     def __call__(self, cls, *, context=None):
         if context is None:

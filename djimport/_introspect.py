@@ -5,6 +5,7 @@ Names always travel as query parameters, never inside the SQL text.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from . import _compat
@@ -62,15 +63,24 @@ _SQL = {
             "ON t.table_schema = s.schema_name AND t.table_type = 'BASE TABLE' "
             "WHERE s.schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
         ),
-        # All primary-key and foreign-key columns of a schema in one round trip; rows are
-        # (table, constraint, column, referenced schema, referenced table, referenced column),
-        # referenced_* being NULL for the primary key.
+        # All primary-key and foreign-key columns of the schemas named (a tuple: PyMySQL writes it as
+        # a parenthesized list) in one round trip; rows are (schema, table, constraint, column,
+        # referenced schema, referenced table, referenced column), referenced_* NULL for the primary key.
+        # MariaDB reads one schema only when the list has one name, all of them otherwise.
         "keys": (
-            "SELECT table_name, constraint_name, column_name, "
+            "SELECT table_schema, table_name, constraint_name, column_name, "
             "referenced_table_schema, referenced_table_name, referenced_column_name "
             "FROM information_schema.key_column_usage "
-            "WHERE table_schema = %s AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) "
-            "ORDER BY table_name, constraint_name, ordinal_position"
+            "WHERE table_schema IN %s AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) "
+            "ORDER BY table_schema, table_name, constraint_name, ordinal_position"
+        ),
+        # The columns of the base tables of the schemas named, for `djimport stubs --check`.
+        "columns": (
+            "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment "
+            "FROM information_schema.columns AS c JOIN information_schema.tables AS t "
+            "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+            "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
+            "ORDER BY c.table_schema, c.table_name, c.ordinal_position"
         ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
@@ -105,7 +115,7 @@ _SQL = {
         ),
         # unnest pairs each key column with the column it references (NULL for a primary key).
         "keys": (
-            "SELECT cl.relname, con.conname, a.attname, rn.nspname, rc.relname, ra.attname "
+            "SELECT n.nspname, cl.relname, con.conname, a.attname, rn.nspname, rc.relname, ra.attname "
             "FROM pg_catalog.pg_constraint AS con "
             "JOIN pg_catalog.pg_class AS cl ON cl.oid = con.conrelid "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = cl.relnamespace "
@@ -114,8 +124,17 @@ _SQL = {
             "LEFT JOIN pg_catalog.pg_class AS rc ON rc.oid = con.confrelid "
             "LEFT JOIN pg_catalog.pg_namespace AS rn ON rn.oid = rc.relnamespace "
             "LEFT JOIN pg_catalog.pg_attribute AS ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refnum "
-            "WHERE n.nspname = %s AND con.contype IN ('p', 'f') "
-            "ORDER BY cl.relname, con.conname, k.position"
+            "WHERE n.nspname = ANY(%s) AND con.contype IN ('p', 'f') "
+            "ORDER BY n.nspname, cl.relname, con.conname, k.position"
+        ),
+        "columns": (
+            "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
+            "col_description(c.oid, a.attnum) "
+            "FROM pg_catalog.pg_attribute AS a "
+            "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY n.nspname, c.relname, a.attnum"
         ),
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
     },
@@ -201,22 +220,54 @@ def list_all_tables(connection: object) -> dict[str, tuple[str, ...]]:
 
 def list_keys(connection: object, schema: str) -> Keys:
     """Primary and foreign keys of every table in ``schema``, in one query."""
-    primary: dict[str, list[str]] = {}
-    foreign: dict[tuple[str, str], list[tuple]] = {}
-    for table, constraint, column, ref_schema, ref_table, ref_column in _compat.query(
-        connection, _sql(connection, "keys"), (schema,)
-    ):
+    return list_keys_of(connection, [schema])[schema]
+
+
+def list_keys_of(connection: object, schemas: list[str]) -> dict[str, Keys]:
+    """Primary and foreign keys of every table in each of ``schemas``, in one query (none for no schema)."""
+    primary: dict[str, dict[str, list[str]]] = {schema: {} for schema in schemas}
+    foreign: dict[str, dict[tuple[str, str], list[tuple]]] = {schema: {} for schema in schemas}
+    rows = _compat.query(connection, _sql(connection, "keys"), (_names(connection, schemas),)) if schemas else ()
+    for schema, table, constraint, column, ref_schema, ref_table, ref_column in rows:
+        if schema not in primary:  # the server matched a name loosely (case)
+            continue
         if ref_table is None:
-            primary.setdefault(table, []).append(column)
+            primary[schema].setdefault(table, []).append(column)
         else:
-            foreign.setdefault((table, constraint), []).append((column, ref_schema, ref_table, ref_column))
-    return Keys(
-        {table: tuple(columns) for table, columns in primary.items()},
-        tuple(
-            ForeignKey(table, name, tuple(c[0] for c in cols), cols[0][1], cols[0][2], tuple(c[3] for c in cols))
-            for (table, name), cols in foreign.items()
-        ),
-    )
+            foreign[schema].setdefault((table, constraint), []).append((column, ref_schema, ref_table, ref_column))
+    return {
+        schema: Keys(
+            {table: tuple(columns) for table, columns in primary[schema].items()},
+            tuple(
+                ForeignKey(table, name, tuple(c[0] for c in cols), cols[0][1], cols[0][2], tuple(c[3] for c in cols))
+                for (table, name), cols in foreign[schema].items()
+            ),
+        )
+        for schema in schemas
+    }
+
+
+def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
+    """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query.
+
+    The type is the server's column type, after the one DataJoint declared when it keeps it in the
+    column's comment and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character varying(60))``.
+    """
+    columns: dict[str, dict[str, list[tuple[str, str]]]] = {schema: {} for schema in schemas}
+    sql = _sql(connection, "columns")
+    rows = _compat.query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
+    for schema, table, column, column_type, comment in rows:
+        if schema in columns:
+            declared = re.match(r":([^:\s]+):", comment or "")
+            if declared and declared[1] != column_type:
+                column_type = f"{declared[1]} ({column_type})"
+            columns[schema].setdefault(table, []).append((column, column_type))
+    return {schema: {table: tuple(cols) for table, cols in tables.items()} for schema, tables in columns.items()}
+
+
+def _names(connection: object, names: list[str]) -> tuple[str, ...] | list[str]:
+    """A list of names as one query parameter: a tuple for PyMySQL (``IN %s``), a list for psycopg2 (``ANY(%s)``)."""
+    return list(names) if _compat.backend(connection) == "postgresql" else tuple(names)
 
 
 def count_rows(connection: object, schema: str, tables: list[str]) -> dict[str, int]:

@@ -110,29 +110,45 @@ def add_show(commands: argparse._SubParsersAction) -> None:
 def cmd_diagram(args: argparse.Namespace) -> int:
     from .diagram import diagram, save
 
-    path = save(diagram(_load(args.schema)), args.output)
+    if bool(args.schemas) == args.all:
+        args.parser.error("name one or more schemas, or --all for every schema")
+    if args.all:
+        _connection()  # an unreachable server is reported in one line
+    path = save(diagram(*(_load(schema) for schema in args.schemas)), args.output)
     print(f"wrote {path}")
     return 0
 
 
 def add_diagram(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "diagram", help="draw a schema's diagram",
+        "diagram", help="draw the diagram of schemas, or of the whole pipeline",
         description="Draw the diagram of a schema: tables styled by tier, foreign keys as edges (solid "
         "when in the primary key, dashed otherwise), referenced tables of other schemas in clusters. "
+        "Several schemas, or --all, are drawn each in a cluster of its own. "
         "svg, png and pdf need Graphviz's `dot` program; without it the DOT text is written instead.",
     )
-    parser.add_argument("schema", metavar="SCHEMA")
+    parser.add_argument("schemas", nargs="*", metavar="SCHEMA")
+    parser.add_argument("--all", action="store_true", help="draw every schema on the server")
     parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
                         help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
-    parser.set_defaults(func=cmd_diagram)
+    parser.set_defaults(func=cmd_diagram, parser=parser)
 
 
 def cmd_stubs(args: argparse.Namespace) -> int:
     from . import _compat
     from ._introspect import list_schemas
-    from .stubs import importable, write_stubs
+    from .stubs import check_stubs, importable, write_stubs
 
+    if args.check:
+        report = check_stubs(args.output, args.schemas or None, _connection())
+        if not report:
+            print(f"the stubs in {args.output / 'djschemas'} match {_compat.describe_default()}")
+            return 0
+        print(f"the stubs in {args.output / 'djschemas'} differ from {_compat.describe_default()}:")
+        print("\n".join(report))
+        names = " ".join(args.schemas)
+        print(f"update them with: djimport stubs {names + ' ' if names else ''}-o {args.output}")
+        return 1
     schemas = args.schemas
     if not schemas:
         found = list_schemas(_connection())
@@ -159,6 +175,9 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("schemas", nargs="*", metavar="SCHEMA", help="schemas to write (default: all)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
                         help="directory to write djschemas/ into (e.g. typings)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing: exit 1, listing the differences, when the stubs in DIR do not "
+                        "match the server (tables added or dropped, attributes, keys), else 0")
     parser.set_defaults(func=cmd_stubs)
 
 
@@ -215,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
                 return args.func(args)
-        except (CommandError, ImportError, DotNotFound, DataJointError, OSError) as exc:
+        except (CommandError, ImportError, LookupError, DotNotFound, DataJointError, OSError) as exc:
             print(f"djimport: error: {exc}", file=sys.stderr)
             return 1
 

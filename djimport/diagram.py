@@ -6,11 +6,13 @@ ellipses, Part small plain text. An edge is solid when the foreign key is part
 of the child's primary key and dashed otherwise, thin when the child's primary
 key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
-schema's name.
+schema's name. A diagram of several schemas (a pipeline's map) draws each in a
+cluster of its own, left to right, and the foreign keys between them darker.
 """
 
 from __future__ import annotations
 
+import contextlib
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +39,7 @@ _TIER_STYLE = {
     None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
 }
 _EDGE_COLOR = "#00000040"
+_CROSS_SCHEMA_EDGE_COLOR = "#000000B0"
 _RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
 
 
@@ -50,48 +53,98 @@ def schema_module(module_or_schema_name: types.ModuleType | str) -> types.Module
     return module
 
 
-def diagram(module_or_schema_name: types.ModuleType | str) -> graphviz.Digraph:
-    """The diagram of a schema, as a :class:`graphviz.Digraph`.
+def diagram(*modules_or_schema_names: types.ModuleType | str) -> graphviz.Digraph:
+    """The diagram of one schema, of several, or of every schema you can see, as a :class:`graphviz.Digraph`.
 
-    ``module_or_schema_name`` is a module imported through djimport
-    (``djschemas.university``) or a schema name. Costs one query for the
-    foreign keys of the whole schema (plus the import, if not imported yet).
-    Render it with ``.pipe(format="svg")`` or :func:`save`; this needs
-    Graphviz's ``dot`` program, while ``.source`` (DOT text) does not.
+    Each argument is a module imported through djimport (``djschemas.university``)
+    or a schema name; with none, every schema on DataJoint's default server
+    that has tables. One schema is drawn on its own; several are drawn each in a
+    cluster labelled with its name. Tables of other schemas that they reference
+    sit in dashed clusters. Costs one query for the foreign keys of all the
+    schemas drawn (plus their imports, if not imported yet; with no argument,
+    one query lists every schema's tables instead). Render it with
+    ``.pipe(format="svg")`` or :func:`save`; this needs Graphviz's ``dot``
+    program, while ``.source`` (DOT text) does not.
     """
     import graphviz
 
     from . import _compat
-    from ._introspect import list_keys
+    from ._introspect import list_keys_of
 
-    module = schema_module(module_or_schema_name)
-    loader: SchemaLoader = module.__loader__
-    schema = loader.schema
-    classes = dict(loader.classes)
-    keys = list_keys(loader.root.connection(), schema)
+    connection, drawn = _drawn(modules_or_schema_names)
+    keys = list_keys_of(connection, list(drawn))
+    single = len(drawn) == 1
+    graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
+    if not single:
+        # A pipeline of many schemas reads left to right, each schema a box of tables.
+        graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
+    for schema, classes in drawn.items():
+        with contextlib.ExitStack() as stack:
+            target = graph
+            if not single:
+                target = stack.enter_context(graph.subgraph(name=f"cluster_{schema}"))
+                target.attr(label=schema, style="solid", color="#00000080", fontname="arial", fontsize="16")
+            for table, label in sorted(classes.items(), key=lambda item: item[1]):
+                target.node(_node_id(schema, table), **_node_style(table, label))
 
-    graph = graphviz.Digraph(name=schema)
-    for table, cls in sorted(classes.items(), key=lambda item: item[1].__qualname__):
-        graph.node(_node_id(schema, table), **_node_style(table, cls.__qualname__))
-
-    others: dict[str, set[str]] = {}
-    unmodelled: set[str] = set()  # referenced tables of this schema that the module has no class for
-    for fk in keys.foreign:
-        if fk.table not in classes:
-            continue
-        if fk.ref_schema != schema:
-            others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
-        elif fk.ref_table not in classes:
-            unmodelled.add(fk.ref_table)
-        graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **_edge_style(fk, keys.primary))
-    for table in sorted(unmodelled):
-        graph.node(_node_id(schema, table), **_node_style(table, table))
+    others: dict[str, set[str]] = {}  # referenced tables that are not drawn, by schema
+    for schema, schema_keys in keys.items():
+        for fk in schema_keys.foreign:
+            if fk.table not in drawn[schema]:
+                continue
+            if fk.ref_table not in drawn.get(fk.ref_schema, {}):
+                others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
+            style = _edge_style(fk, schema_keys.primary)
+            if fk.ref_schema != schema and not single and style["color"] == _EDGE_COLOR:
+                style["color"] = _CROSS_SCHEMA_EDGE_COLOR  # the links between clusters, which a map is for
+            graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **style)
     for other in sorted(others):
-        with graph.subgraph(name=f"cluster_{other}") as cluster:
-            cluster.attr(label=other, style="dashed", color="#00000040", fontname="arial")
+        with contextlib.ExitStack() as stack:
+            target = graph
+            if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
+                target = stack.enter_context(graph.subgraph(name=f"cluster_{other}"))
+            if other not in drawn:
+                target.attr(label=other, style="dashed", color="#00000040", fontname="arial")
             for table in sorted(others[other]):
-                cluster.node(_node_id(other, table), **_node_style(table, _compat.qualified_class_name(table)))
+                label = table if other in drawn else _compat.qualified_class_name(table)
+                target.node(_node_id(other, table), **_node_style(table, label))
     return graph
+
+
+def _drawn(modules_or_schema_names) -> tuple[object, dict[str, dict[str, str]]]:
+    """The connection, and schema -> table -> label of the tables to draw."""
+    from . import _compat
+    from ._introspect import list_all_tables
+    from ._root import DEFAULT_ROOT, register
+
+    if not modules_or_schema_names:
+        connection = register(DEFAULT_ROOT).connection()
+        drawn = {
+            schema: {table: _compat.qualified_class_name(table) for table in modelled(tables)}
+            for schema, tables in list_all_tables(connection).items()
+        }
+        drawn = {schema: tables for schema, tables in drawn.items() if tables}
+        if not drawn:
+            raise LookupError(f"no schema with DataJoint tables on {_compat.describe(connection)}")
+        return connection, drawn
+    loaders = [schema_module(name).__loader__ for name in modules_or_schema_names]
+    if len({id(loader.root) for loader in loaders}) > 1:
+        raise ValueError("draw schemas of one server at a time: these modules come from different roots")
+    return loaders[0].root.connection(), {
+        loader.schema: {table: cls.__qualname__ for table, cls in dict(loader.classes).items()} for loader in loaders
+    }
+
+
+def modelled(tables: tuple[str, ...]) -> list[str]:
+    """Of a schema's base tables, those its module makes classes for: names in DataJoint's
+    conventions, parts whose master is there (short of two tables that would share a class name)."""
+    from . import _compat
+
+    names = set(tables)
+    return [
+        table for table, (tier, master) in ((table, _compat.tier_of(table)) for table in tables)
+        if tier is not None and (master is None or master in names)
+    ]
 
 
 def _node_id(schema: str, table: str) -> str:

@@ -104,13 +104,28 @@ def definition(name: str) -> str:
     return re.sub(r"\b(int32|int16)\b", lambda m: _MYSQL_TYPES[m.group(1)], text)
 
 
-def declare(schema_name: str, connection=None) -> dict[str, type]:
-    """Declare the university tables in ``schema_name`` and return their classes."""
+# Term's descendants stay in its schema: DataJoint 2.3 on PostgreSQL cannot declare a foreign key
+# into another schema when the key holds an enum (it looks for the enum's type in the child's schema).
+SPLIT = {"Department": "catalog", "Course": "catalog", "LetterGrade": "catalog", "Student": "people",
+         "StudentMajor": "people", "Term": "enrollment", "Section": "enrollment", "CurrentTerm": "enrollment",
+         "Enroll": "enrollment", "Grade": "enrollment"}
+"""Table class -> the schema (suffix) it goes to when the example is split over three schemas."""
+
+
+def declare(schema_name: str, connection=None, split: bool = False) -> dict[str, type]:
+    """Declare the university tables in ``schema_name`` and return their classes.
+
+    With ``split``, the tables go to three schemas, ``<schema_name>_catalog``,
+    ``_people`` and ``_enrollment`` (:data:`SPLIT`), linked by foreign keys.
+    """
     context: dict[str, type] = {}
-    schema = dj.Schema(schema_name, context=context, connection=connection or dj.conn())
+    schemas: dict[str, dj.Schema] = {}
     for name, (tier, _) in DEFINITIONS.items():
+        target = f"{schema_name}_{SPLIT[name]}" if split else schema_name
+        if target not in schemas:
+            schemas[target] = dj.Schema(target, context=context, connection=connection or dj.conn())
         cls = type(name, (getattr(dj, tier),), {"definition": definition(name)})
-        context[name] = schema(cls)
+        context[name] = schemas[target](cls)
     return context
 
 

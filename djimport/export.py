@@ -17,7 +17,7 @@ from typing import Callable
 
 from .diagram import schema_module
 
-__all__ = ["definitions", "export", "text_block", "write"]
+__all__ = ["definitions", "dependency_order", "export", "text_block", "write"]
 
 
 def export(module_or_schema_name: types.ModuleType | str) -> str:
@@ -140,6 +140,11 @@ def _topological(graph: dict[str, list[str]], name: Callable[[str], str]) -> lis
         order += ready
         sorter.done(*ready)
     return order
+
+
+def dependency_order(schema: str, classes: dict[str, type], keys) -> list[str]:
+    """Every table of ``classes``, each after the tables it references, parts right after their master."""
+    return [table for master, parts in _declaration_order(schema, classes, keys) for table in (master, *parts)]
 
 
 def text_block(opening: str, text: str, indent: str) -> list[str]:

@@ -5,18 +5,24 @@ Put the directory where the type checker looks for stubs (Pylance's
 ``uni.Student`` then completes and ``from djschemas.university import Student``
 type-checks. Each class derives from its tier (``dj.Manual``, ...), part
 classes are nested in their masters, and each docstring holds the table's
-definition.
+definition. The last lines record each table's columns and keys as comments,
+which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 """
 
 from __future__ import annotations
 
+import json
 import keyword
 import types
 from pathlib import Path
 
-from .diagram import schema_module
+from .diagram import modelled, schema_module
 
-__all__ = ["stub_source", "write_stubs"]
+__all__ = ["check_stubs", "stub_source", "write_stubs"]
+
+# The last lines of a stub record each table as the server had it, for `djimport stubs --check`.
+_CATALOG_HEADING = "# The tables as the server had them, for `djimport stubs --check` (do not edit):"
+_CATALOG_LINE = "# djimport table: "
 
 # DataJoint's table classes answer query operators at class level (`Student - StudentMajor`)
 # through their metaclass, datajoint.user_tables.TableMeta; DataJoint has no type information
@@ -68,7 +74,119 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
             if _compat.tier_of(part_table)[1] == table:
                 out += ["", f"    class {part.__name__}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
                 out += text_block("", texts[part_table], "        ")
+    out += ["", "", _CATALOG_HEADING]
+    tables = catalog(loader.root.connection(), [loader.schema])[loader.schema]
+    out += [_CATALOG_LINE + json.dumps(table) for table in tables]
     return "\n".join(out) + "\n"
+
+
+def catalog(connection, schemas: list[str]) -> dict[str, list[dict]]:
+    """Schema -> its tables (those a module has classes for), each with its columns and their types,
+    primary key and foreign keys, sorted by table name; two queries for all the schemas."""
+    from ._introspect import list_columns_of, list_keys_of
+
+    columns, keys = list_columns_of(connection, schemas), list_keys_of(connection, schemas)
+    result = {}
+    for schema in schemas:
+        foreign: dict[str, list] = {}
+        for fk in keys[schema].foreign:
+            reference = [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)]
+            foreign.setdefault(fk.table, []).append(reference)
+        result[schema] = [
+            {
+                "table": table,
+                "columns": [list(column) for column in columns[schema][table]],
+                "primary_key": list(keys[schema].primary.get(table, ())),
+                "foreign_keys": sorted(foreign.get(table, [])),
+            }
+            for table in modelled(tuple(sorted(columns[schema])))
+        ]
+    return result
+
+
+def check_stubs(directory: str | Path, schemas: list[str] | None = None, connection=None) -> list[str]:
+    """How the server differs from the stubs in ``<directory>/djschemas``, one line per difference
+    (empty when they match): schemas and tables added or dropped, attributes added, removed or of
+    another type, primary and foreign keys changed.
+
+    Checks the schemas named, else every stub in the directory and every schema on the server
+    whose name ``import`` can spell, on ``connection`` (default: DataJoint's default
+    connection). Costs three queries, however many schemas.
+    """
+    from . import _compat
+    from ._introspect import list_schemas
+    from ._root import DEFAULT_ROOT, register
+
+    package = Path(directory) / "djschemas"
+    connection = connection or register(DEFAULT_ROOT).connection()
+    on_server = set(list_schemas(connection))
+    stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
+    if schemas is None:
+        schemas = sorted(stubbed | {schema for schema in on_server if importable(schema)})
+    report = []
+    for schema in schemas:
+        stub = package / f"{schema}.pyi"
+        if schema not in on_server:
+            report.append(f"- schema `{schema}`: not on {_compat.describe(connection)} (stub {stub})")
+        elif schema not in stubbed:
+            report.append(f"+ schema `{schema}`: no stub {stub}")
+    checked = [schema for schema in schemas if schema in stubbed and schema in on_server]
+    current = catalog(connection, checked)
+    for schema in checked:
+        recorded = _recorded(package / f"{schema}.pyi")
+        if recorded is None:
+            report.append(f"? schema `{schema}`: {package / f'{schema}.pyi'} has no readable record of its tables "
+                          "(written before `--check` existed, or edited)")
+        else:
+            report += _differences(schema, recorded, current[schema])
+    return report
+
+
+def _recorded(path: Path) -> list[dict] | None:
+    """The tables recorded at the end of a stub, or None when it has no readable record."""
+    lines = path.read_text().splitlines()
+    if _CATALOG_HEADING not in lines:
+        return None
+    try:
+        return [json.loads(line[len(_CATALOG_LINE):]) for line in lines if line.startswith(_CATALOG_LINE)]
+    except json.JSONDecodeError:
+        return None
+
+
+def _differences(schema: str, recorded: list[dict], current: list[dict]) -> list[str]:
+    """Diff-like lines: ``+`` on the server only, ``-`` in the stubs only, ``~`` changed."""
+    from . import _compat
+
+    old, new = {t["table"]: t for t in recorded}, {t["table"]: t for t in current}
+    lines = []
+    for table in sorted(old.keys() | new.keys()):
+        name = f"`{schema}`.`{table}` ({_compat.qualified_class_name(table)})"
+        if table not in old:
+            lines.append(f"+ table {name}")
+        elif table not in new:
+            lines.append(f"- table {name}")
+        else:
+            lines += [f"~ table {name}: {change}" for change in _table_changes(old[table], new[table])]
+    return lines
+
+
+def _table_changes(old: dict, new: dict) -> list[str]:
+    old_types, new_types = dict(map(tuple, old["columns"])), dict(map(tuple, new["columns"]))
+    changes = [f"+ attribute {a} : {t}" for a, t in new_types.items() if a not in old_types]
+    changes += [f"- attribute {a} : {t}" for a, t in old_types.items() if a not in new_types]
+    changes += [
+        f"attribute {a} : {old_types[a]} -> {t}" for a, t in new_types.items() if a in old_types and old_types[a] != t
+    ]
+    if old["primary_key"] != new["primary_key"]:
+        changes.append(f"primary key ({', '.join(old['primary_key'])}) -> ({', '.join(new['primary_key'])})")
+    changes += [f"+ foreign key {_foreign_key(fk)}" for fk in new["foreign_keys"] if fk not in old["foreign_keys"]]
+    changes += [f"- foreign key {_foreign_key(fk)}" for fk in old["foreign_keys"] if fk not in new["foreign_keys"]]
+    return changes
+
+
+def _foreign_key(fk: list) -> str:
+    columns, ref_schema, ref_table, ref_columns = fk
+    return f"({', '.join(columns)}) -> `{ref_schema}`.`{ref_table}` ({', '.join(ref_columns)})"
 
 
 def write_stubs(schemas: list[str], directory: str | Path) -> list[Path]:

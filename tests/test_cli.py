@@ -151,7 +151,8 @@ def test_python_m_takes_the_server_from_datajoint_config(university, server, tmp
     assert result.returncode == 0 and json.loads(result.stdout)["schema"] == university
 
 
-@pytest.mark.parametrize("command", [["list"], ["show", "university"]])
+@pytest.mark.parametrize("command", [["list"], ["show", "university"], ["diagram", "--all", "-o", "x.dot"],
+                                     ["stubs", "--check", "-o", "typings"]])
 def test_unreachable_server_is_one_line_and_exit_1(command, tmp_path):
     import socket
 
