@@ -77,14 +77,7 @@ class SchemaLoader:
             listing = self.root.listings.tables(self.schema)
             connection = self.root.connection()
         except Exception as exc:
-            check = (
-                f"the connection mounted as {self.root.name!r}" if self.root.mounted else "dj.config['database.host']"
-            )
-            raise ImportError(
-                f"Cannot import {fullname}: DataJoint server {self.root.describe()} is unavailable "
-                f"({type(exc).__name__}: {exc}). Check {check} and the server.",
-                name=fullname,
-            ) from exc
+            raise ImportError(f"Cannot import {fullname}: {self.root.failure(exc)}", name=fullname) from exc
         if listing is None:
             raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
         return connection, listing

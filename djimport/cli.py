@@ -222,14 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _connection():
     from . import _compat
+    from ._failures import explain
 
     try:
         return _compat.default_connection()
     except Exception as exc:  # whatever the driver raises: the user needs the one line, not its traceback
-        raise CommandError(
-            f"DataJoint server {_compat.describe_default()} is unavailable ({type(exc).__name__}: {exc}). "
-            "Check dj.config['database.host'] (or DJ_HOST) and the server."
-        ) from exc
+        raise CommandError(explain(exc, _compat.describe_default(), None, _compat.IS_V2)) from exc
 
 
 def _load(schema: str):
