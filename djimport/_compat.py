@@ -87,6 +87,12 @@ def describe(connection) -> str:
     return f"{info['user']}@{info['host']}:{info['port']}"
 
 
+def quoted(backend: str, *names: str) -> str:
+    """``schema.table`` quoted for messages as the server of ``backend`` quotes names: `a`.`b` or "a"."b"."""
+    mark = '"' if backend == "postgresql" else "`"
+    return ".".join(f"{mark}{name}{mark}" for name in names)
+
+
 def existing_default_connection():
     """DataJoint's default connection if it is open already, else None; never connects."""
     return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
@@ -325,10 +331,13 @@ class ModuleSchema(dj.Schema):
             del caller
         with statement_lock(self.connection):
             if not self.create_tables and not self.table_exists(cls.table_name):
+                module = self.context["__name__"]
+                root, _, schema = module.partition(".")
+                name = schema if root == "djschemas" else module  # what create_tables() takes
                 raise DataJointError(
-                    f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
+                    f"Table {quoted(backend(self.connection), self.database, cls.table_name)} does not exist and {module} "
                     f"was imported without create_tables. Declare it inside "
-                    f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
+                    f"`with djimport.create_tables({name!r}):`."
                 )
             failure = None
             try:
@@ -338,8 +347,9 @@ class ModuleSchema(dj.Schema):
             # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
             if self.create_tables and not self.table_exists(cls.table_name):
                 raise DataJointError(
-                    f"Cannot declare table `{self.database}`.`{cls.table_name}`: the server did not create it. "
-                    f"Check that your user has the CREATE privilege on schema `{self.database}`."
+                    f"Cannot declare table {quoted(backend(self.connection), self.database, cls.table_name)}: the server did "
+                    f"not create it. Check that your user has the CREATE privilege on schema "
+                    f"{quoted(backend(self.connection), self.database)}."
                 ) from failure
             if failure is not None:
                 raise failure

@@ -83,7 +83,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"schema": loader.schema, "server": loader.server, "tables": tables}, indent=2))
         return 0
-    print(f"`{loader.schema}` on {loader.server}: {len(loader.classes)} tables")
+    print(f"{loader.quoted()} on {loader.server}: {len(loader.classes)} tables")
     header = ("TABLE", "TIER") + (("ROWS",) if args.count else ()) + ("PRIMARY KEY", "COMMENT")
     rows = [header]
     for shown in tables:

@@ -23,10 +23,15 @@ def declare_example(uni):
 
 def test_declaring_is_refused_by_default_and_creates_nothing(university, connection):
     uni = djimport.load(university)
-    with pytest.raises(dj.DataJointError, match=r"create_tables"):
+    with pytest.raises(dj.DataJointError, match=r"create_tables") as refused:
         declare_example(uni)
     assert not table_exists(connection, university, "example")
     assert not hasattr(uni, "Example")
+    # The refusal's hint runs as written, in a session that never named the module.
+    hint = str(refused.value).split("`")[-2]
+    assert hint == f"with djimport.create_tables({university!r}):"
+    exec(f"{hint}\n    declare_example(uni)", {"djimport": djimport, "declare_example": declare_example, "uni": uni})
+    assert table_exists(connection, university, "example") and hasattr(uni, "Example")
 
 
 def test_binding_a_class_to_an_existing_table_is_allowed(university):
