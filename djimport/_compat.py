@@ -396,6 +396,13 @@ def definition(table_class: type, context: dict) -> str:
     return _PG_DEFAULT.sub(value, text)
 
 
+def declared_comment(table_class: type) -> str:
+    """The table comment of a class's ``definition``: its first line when that starts with ``#``, as DataJoint reads it."""
+    definition = table_class.definition if isinstance(table_class.definition, str) else ""
+    first = definition.strip().split("\n", 1)[0].strip()
+    return first[1:].strip() if first.startswith("#") else ""
+
+
 def create_schema(connection, database: str) -> None:
     """Create an empty schema on the server (DataJoint's own CREATE, with its bookkeeping)."""
     dj.Schema(database, connection=connection, create_schema=True, create_tables=False)

@@ -200,7 +200,9 @@ class SchemaLoader:
         width = max((len(cls.__qualname__) for cls in self.classes.values()), default=0)
         for name, cls in sorted(self.classes.items(), key=lambda item: item[1].__qualname__):
             tier = _compat.tier_of(name)[0].__name__
-            lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comments.get(name, '')}".rstrip())
+            # A table declared since the listing was read: the comment is in its definition.
+            comment = comments[name] if name in comments else _compat.declared_comment(cls)
+            lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comment}".rstrip())
         module.__doc__ = "\n".join(lines)
 
     def _adopter(self, module: types.ModuleType):

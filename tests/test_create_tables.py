@@ -58,6 +58,21 @@ def test_create_tables_declares_and_the_module_gets_the_same_class(university, c
     assert example.full_table_name in dj.Diagram(uni).nodes
 
 
+def test_a_table_declared_in_the_block_is_in_the_module_summary_with_its_comment(schema_name):
+    with djimport.create_tables(schema_name, create_schema=True) as module:
+        assert repr(module).endswith(", 0 tables>") and module.__doc__.endswith("No tables.")
+
+        @module.schema
+        class Subject(dj.Manual):
+            definition = """
+            # mice of the lab
+            subject_id : int
+            """
+
+    assert repr(module).endswith(", 1 table>")
+    assert module.__doc__.splitlines()[-1].split()[-5:] == ["Manual", "mice", "of", "the", "lab"]
+
+
 def test_foreign_keys_may_name_the_module_classes_directly(university):
     uni = djimport.load(university)
     with djimport.create_tables(uni):
