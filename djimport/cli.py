@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Look at the DataJoint schemas of the server named by DataJoint's configuration "
         "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('djimport')}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(commands)

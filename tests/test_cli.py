@@ -119,12 +119,23 @@ def test_bad_usage_exits_2(argv, capsys):
     assert "usage: djimport" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["diagram"], ["stubs"], ["export"]])
+@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["diagram"], ["stubs"], ["export"], ["demo"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit:
         main([*command, "--help"])
     assert exit.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: djimport {' '.join(command)}".rstrip())
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: djimport {' '.join(command)}".rstrip())
+    assert "``" not in out  # plain text, not reST
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"djimport {version('djimport')}\n"
 
 
 def test_console_script_is_declared():
