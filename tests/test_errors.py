@@ -161,3 +161,15 @@ def test_dir_of_djschemas_shows_schema_names_and_nothing_of_its_own(university):
     assert university in names
     assert not [name for name in names if name.startswith("_")]
     assert not {"djimport", "sys", "importlib"} & set(names)
+
+
+def test_no_user_configured_says_so_and_where_to_set_it(tmp_path):
+    # A fresh machine: no DJ_* variables, no configuration file, no terminal to prompt on (DataJoint 0.14 would).
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env["HOME"] = str(tmp_path)  # no ~/.datajoint_config.json either
+    code = "try:\n    import djschemas.anything\nexcept ImportError as e:\n    print(type(e).__name__, '|', e)\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env=env, stdin=subprocess.DEVNULL)
+    assert "ImportError | " in result.stdout, result.stdout + result.stderr  # after 0.14's prompt, if any
+    assert "No user or password is configured for DataJoint server" in result.stdout
+    assert "dj.config['database.user'] and dj.config['database.password']" in result.stdout
