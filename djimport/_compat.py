@@ -334,9 +334,9 @@ class ModuleSchema(dj.Schema):
                 module = self.context["__name__"]
                 root, _, schema = module.partition(".")
                 name = schema if root == "djschemas" else module  # what create_tables() takes
+                table = quoted(backend(self.connection), self.database, cls.table_name)
                 raise DataJointError(
-                    f"Table {quoted(backend(self.connection), self.database, cls.table_name)} does not exist and {module} "
-                    f"was imported without create_tables. Declare it inside "
+                    f"Table {table} does not exist and {module} was imported without create_tables. Declare it inside "
                     f"`with djimport.create_tables({name!r}):`."
                 )
             failure = None
@@ -347,8 +347,8 @@ class ModuleSchema(dj.Schema):
             # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
             if self.create_tables and not self.table_exists(cls.table_name):
                 raise DataJointError(
-                    f"Cannot declare table {quoted(backend(self.connection), self.database, cls.table_name)}: the server did "
-                    f"not create it. Check that your user has the CREATE privilege on schema "
+                    f"Cannot declare table {quoted(backend(self.connection), self.database, cls.table_name)}: the "
+                    f"server did not create it. Check that your user has the CREATE privilege on schema "
                     f"{quoted(backend(self.connection), self.database)}."
                 ) from failure
             if failure is not None:
@@ -397,7 +397,7 @@ def definition(table_class: type, context: dict) -> str:
 
 
 def declared_comment(table_class: type) -> str:
-    """The table comment of a class's ``definition``: its first line when that starts with ``#``, as DataJoint reads it."""
+    """The table comment in a class's ``definition``: its first line if that starts with ``#`` (DataJoint's rule)."""
     definition = table_class.definition if isinstance(table_class.definition, str) else ""
     first = definition.strip().split("\n", 1)[0].strip()
     return first[1:].strip() if first.startswith("#") else ""

@@ -78,7 +78,7 @@ def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool
     else:
         files = "datajoint.json or .secrets/database.password" if is_v2 else "dj_local_conf.json"
         host_env = "DJ_HOST and DJ_PORT" if is_v2 else "DJ_HOST as host:port"
-        tls_file = '{"database": {"use_tls": false}} in datajoint.json, or DJ_USE_TLS=false' if is_v2 else (
+        tls_file = '{"database": {"use_tls": false}} in datajoint.json (or set DJ_USE_TLS=false)' if is_v2 else (
             '{"database.use_tls": false} in dj_local_conf.json in the directory you start Python from '
             "(DataJoint 0.14 reads no environment variable for it)"
         )

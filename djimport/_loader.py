@@ -23,7 +23,8 @@ class SchemaModule(types.ModuleType):
     def __repr__(self) -> str:
         loader = self.__spec__.loader
         count = len(loader.classes)
-        return f"<schema module {self.__name__!r}: {loader.quoted()} on {loader.server}, {count} table{'s' * (count != 1)}>"
+        tables = f"{count} table{'s' * (count != 1)}"
+        return f"<schema module {self.__name__!r}: {loader.quoted()} on {loader.server}, {tables}>"
 
     def _repr_svg_(self) -> str | None:
         """The schema's diagram as SVG, for Jupyter/IPython; None when Graphviz's ``dot`` is missing."""
@@ -91,7 +92,8 @@ class SchemaLoader:
         problem = unusable_schema_name(connection, self.schema)
         if problem:
             return f"Cannot import {fullname!r}: {problem}."
-        message = f"No schema {_compat.quoted(_compat.backend(connection), self.schema)} on DataJoint server {self.root.describe()} (import {fullname})."
+        schema = _compat.quoted(_compat.backend(connection), self.schema)
+        message = f"No schema {schema} on DataJoint server {self.root.describe()} (import {fullname})."
         with contextlib.suppress(Exception):  # the hint is a courtesy; the error above is the answer
             matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
             if matches:
