@@ -93,6 +93,12 @@ def describe(connection) -> str:
     return f"{info['user']}@{info['host']}:{info['port']}"
 
 
+def quoted(backend: str, *names: str) -> str:
+    """``schema.table`` quoted for messages as the server of ``backend`` quotes names: `a`.`b` or "a"."b"."""
+    mark = '"' if backend == "postgresql" else "`"
+    return ".".join(f"{mark}{name}{mark}" for name in names)
+
+
 def existing_default_connection():
     """DataJoint's default connection if it is open already, else None; never connects."""
     return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
@@ -418,10 +424,13 @@ class ModuleSchema(dj.Schema):
         loader = self.context["__loader__"]
         with statement_lock(self.connection):
             if not self.create_tables and not loader.table_exists(cls.table_name):
+                module = self.context["__name__"]
+                root, _, schema = module.partition(".")
+                name = schema if root == "djschemas" else module  # what create_tables() takes
+                table = quoted(backend(self.connection), self.database, cls.table_name)
                 raise DataJointError(
-                    f"Table `{self.database}`.`{cls.table_name}` does not exist and {self.context['__name__']} "
-                    f"was imported without create_tables. Declare it inside "
-                    f"`with djimport.create_tables({self.context['__name__'].rpartition('.')[2]}):`."
+                    f"Table {table} does not exist and {module} was imported without create_tables. Declare it inside "
+                    f"`with djimport.create_tables({name!r}):`."
                 )
             failure = None
             try:
@@ -431,8 +440,9 @@ class ModuleSchema(dj.Schema):
             # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
             if self.create_tables and not loader.table_exists(cls.table_name):
                 raise DataJointError(
-                    f"Cannot declare table `{self.database}`.`{cls.table_name}`: the server did not create it. "
-                    f"Check that your user has the CREATE privilege on schema `{self.database}`."
+                    f"Cannot declare table {quoted(backend(self.connection), self.database, cls.table_name)}: the "
+                    f"server did not create it. Check that your user has the CREATE privilege on schema "
+                    f"{quoted(backend(self.connection), self.database)}."
                 ) from failure
             if failure is not None:
                 raise failure
@@ -495,6 +505,13 @@ def definition(table_class: type, context: dict) -> str:
 
     text = re.sub(r"(?<=: )(timestamp|time)(\(\d+\))? without time zone\b", r"\1\2", text)
     return _PG_DEFAULT.sub(value, text)
+
+
+def declared_comment(table_class: type) -> str:
+    """The table comment in a class's ``definition``: its first line if that starts with ``#`` (DataJoint's rule)."""
+    definition = table_class.definition if isinstance(table_class.definition, str) else ""
+    first = definition.strip().split("\n", 1)[0].strip()
+    return first[1:].strip() if first.startswith("#") else ""
 
 
 def create_schema(connection, database: str) -> None:

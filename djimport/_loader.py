@@ -23,7 +23,9 @@ class SchemaModule(types.ModuleType):
 
     def __repr__(self) -> str:
         loader = self.__spec__.loader
-        return f"<schema module {self.__name__!r}: `{loader.schema}` on {loader.server}, {len(loader.classes)} tables>"
+        count = len(loader.classes)
+        tables = f"{count} table{'s' * (count != 1)}"
+        return f"<schema module {self.__name__!r}: {loader.quoted()} on {loader.server}, {tables}>"
 
     def _repr_svg_(self) -> str | None:
         """The schema's diagram as SVG, for Jupyter/IPython; None when Graphviz's ``dot`` is missing."""
@@ -58,6 +60,7 @@ class SchemaLoader:
         self.root = root
         self.schema = schema
         self.server = ""
+        self.backend = "mysql"  # of the server, for quoting names in messages
         self.listing: tuple[TableRow, ...] | None = None
         self.classes: dict[str, type] = {}  # table name -> class, parts included
         self._warned: set[str] = set()
@@ -78,25 +81,20 @@ class SchemaLoader:
             listing = self.root.listings.tables(self.schema)
             connection = self.root.connection()
         except Exception as exc:
-            check = (
-                f"the connection mounted as {self.root.name!r}" if self.root.mounted else "dj.config['database.host']"
-            )
-            raise ImportError(
-                f"Cannot import {fullname}: DataJoint server {self.root.describe()} is unavailable "
-                f"({type(exc).__name__}: {exc}). Check {check} and the server.",
-                name=fullname,
-            ) from exc
+            raise ImportError(f"Cannot import {fullname}: {self.root.failure(exc)}", name=fullname) from exc
         if listing is None:
             raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
         return connection, listing
 
     def _not_found_message(self, fullname: str, connection) -> str:
+        from . import _compat
         from ._introspect import unusable_schema_name
 
         problem = unusable_schema_name(connection, self.schema)
         if problem:
             return f"Cannot import {fullname!r}: {problem}."
-        message = f"No schema `{self.schema}` on DataJoint server {self.root.describe()} (import {fullname})."
+        schema = _compat.quoted(_compat.backend(connection), self.schema)
+        message = f"No schema {schema} on DataJoint server {self.root.describe()} (import {fullname})."
         with contextlib.suppress(Exception):  # the hint is a courtesy; the error above is the answer
             matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
             if matches:
@@ -107,6 +105,7 @@ class SchemaLoader:
     def _update(self, module: types.ModuleType, connection, listing: tuple[TableRow, ...]) -> None:
         from . import _compat
 
+        self.backend = _compat.backend(connection)
         namespace = vars(module)
         schema = namespace.get("schema")
         if schema is None:
@@ -127,7 +126,7 @@ class SchemaLoader:
             if master is None:
                 cls = _compat.make_table_class(row.name, tier, module.__name__)
                 if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
-                    self._warn(row.name, f"table `{self.schema}`.`{row.name}` would be class {cls.__name__} "
+                    self._warn(row.name, f"table {self.quoted(row.name)} would be class {cls.__name__} "
                                          f"like another table of the schema; skipped")
                     continue
                 taken.add(cls.__name__)
@@ -137,7 +136,7 @@ class SchemaLoader:
         for name, master in parts:
             master_class = new.get(master) or (None if master in dropped else self.classes.get(master))
             if master_class is None:
-                self._warn(name, f"part table `{self.schema}`.`{name}` has no master table `{master}`; skipped")
+                self._warn(name, f"part table {self.quoted(name)} has no master table {self.quoted(master)}; skipped")
                 continue
             new[name] = _compat.make_table_class(name, _compat.Part, module.__name__, master_class)
         for cls in new.values():
@@ -160,19 +159,25 @@ class SchemaLoader:
         if new or dropped:
             _compat.forget_dependencies(connection)
 
+    def quoted(self, table: str | None = None) -> str:
+        """The schema's name, or one of its tables' ``schema.table``, quoted as its server quotes names."""
+        from . import _compat
+
+        return _compat.quoted(self.backend, self.schema, *([table] if table else []))
+
     def _conventional(self, row: TableRow) -> bool:
         from . import _compat
 
         if row.name.startswith("~"):  # DataJoint's own bookkeeping tables (~log, ~jobs, ~lineage)
             return False
         if row.is_view:
-            self._warn(row.name, f"`{self.schema}`.`{row.name}` is a view; skipped")
+            self._warn(row.name, f"{self.quoted(row.name)} is a view; skipped")
             return False
         if _compat.tier_of(row.name)[0] is None:
             self._warn(
                 row.name,
-                f"table `{self.schema}`.`{row.name}` does not follow DataJoint's naming conventions; skipped "
-                f"(reach it with dj.FreeTable(conn, '`{self.schema}`.`{row.name}`'))",
+                f"table {self.quoted(row.name)} does not follow DataJoint's naming conventions; skipped "
+                f"(reach it with dj.FreeTable(conn, '{self.quoted(row.name)}'))",
             )
             return False
         return True
@@ -189,14 +194,16 @@ class SchemaLoader:
         masters = [cls for cls in self.classes.values() if not issubclass(cls, _compat.Part)]
         namespace["__all__"] = sorted(cls.__name__ for cls in masters)
         lines = [
-            f"DataJoint schema `{self.schema}` on {self.server}, imported by djimport.",
+            f"DataJoint schema {self.quoted()} on {self.server}, imported by djimport.",
             "",
             "Tables:" if self.classes else "No tables.",
         ]
         width = max((len(cls.__qualname__) for cls in self.classes.values()), default=0)
         for name, cls in sorted(self.classes.items(), key=lambda item: item[1].__qualname__):
             tier = _compat.tier_of(name)[0].__name__
-            lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comments.get(name, '')}".rstrip())
+            # A table declared since the listing was read: the comment is in its definition.
+            comment = comments[name] if name in comments else _compat.declared_comment(cls)
+            lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comment}".rstrip())
         namespace["__doc__"] = "\n".join(lines)
 
     def adopt(self, namespace: dict, cls: type) -> None:

@@ -49,6 +49,13 @@ class Root:
             return _compat.describe_default()
         return _compat.describe(self._connect())
 
+    def failure(self, exc: BaseException) -> str:
+        """Why the server could not be used (:func:`._failures.explain`), naming it but never the password."""
+        from . import _compat
+        from ._failures import explain
+
+        return explain(exc, self.describe(), self.name if self.mounted else None, _compat.IS_V2)
+
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._introspect import list_schemas
 
@@ -75,7 +82,8 @@ def package_functions(package: str):
 
     ``djschemas.uni`` imports the schema module on first access, and
     ``dir(djschemas)`` lists the schemas whose names are identifiers, for
-    tab completion; other names are reached with :func:`djimport.load`.
+    tab completion, and nothing of the package's own; other names are reached
+    with :func:`djimport.load`.
     """
     import importlib
     import keyword
@@ -89,9 +97,13 @@ def package_functions(package: str):
     def __dir__() -> list[str]:
         from ._finder import finder
 
-        schemas = finder.roots[package].listings.schemas()
-        names = set(vars(sys.modules[package]))
-        names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s))
+        root = finder.roots[package]
+        try:
+            schemas = root.listings.schemas()
+        except Exception as exc:  # as an import of a schema would fail
+            raise ImportError(f"Cannot list the schemas of {package}: {root.failure(exc)}", name=package) from exc
+        names = {name for name in vars(sys.modules[package]) if not name.startswith("_")}  # imported schemas
+        names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))
         return sorted(names)
 
     return __getattr__, __dir__

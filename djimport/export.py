@@ -35,7 +35,7 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
     keys = list_keys(loader.root.connection(), loader.schema)
     texts, imports = _definitions(module, keys)
     out = [
-        f'"""DataJoint schema `{loader.schema}`, exported by djimport from {loader.server}.',
+        f'"""DataJoint schema {loader.quoted()}, exported by djimport from {loader.server}.',
         "",
         "Importing this module declares those of its tables that do not exist yet.",
         '"""',

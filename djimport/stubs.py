@@ -52,7 +52,7 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     loader = module.__loader__
     texts = definitions(module)
     out = [
-        f'"""DataJoint schema `{loader.schema}` on {loader.server}.',
+        f'"""DataJoint schema {loader.quoted()} on {loader.server}.',
         "",
         "Stub written by `djimport stubs`: run it again after the schema changes.",
         '"""',

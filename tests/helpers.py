@@ -45,6 +45,12 @@ def quote(connection, *names: str) -> str:
     return ".".join(quoted).replace("%", "%%")
 
 
+def shown(connection, *names: str) -> str:
+    """``name`` or ``schema.table`` as djimport's messages show them: `a`.`b` on MySQL, "a"."b" on PostgreSQL."""
+    mark = '"' if backend(connection) == "postgresql" else "`"
+    return ".".join(f"{mark}{name}{mark}" for name in names)
+
+
 def create_table_like(connection, schema: str, table: str, like: str) -> None:
     """Create ``table`` with the columns of ``like`` behind DataJoint's back, as another client would."""
     target, source = quote(connection, schema, table), quote(connection, schema, like)

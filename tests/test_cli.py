@@ -8,9 +8,11 @@ import subprocess
 import sys
 from importlib.metadata import entry_points
 
+import datajoint as dj
 import pytest
 
 from djimport.cli import main
+from tests.helpers import shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -39,7 +41,7 @@ def test_show_is_a_tree_with_tiers_and_primary_keys(university, sessions, capsys
     code, out, _ = run(capsys, "show", university)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith(f"`{university}` on ") and lines[0].endswith(": 10 tables")
+    assert lines[0].startswith(f"{shown(dj.conn(), university)} on ") and lines[0].endswith(": 10 tables")
     assert lines[1].split() == ["TABLE", "TIER", "PRIMARY", "KEY", "COMMENT"]
     assert any(line.split() == ["Section", "Manual", "dept,", "course,", "term_year,", "term,", "section"]
                for line in lines)
@@ -70,7 +72,8 @@ def test_missing_schema_is_one_line_and_exit_1(connection, capsys):
     for command in (["show"], ["diagram", "-o", "x.dot"], ["export"], ["stubs", "-o", "stubs"]):
         code, out, err = run(capsys, *command, "djtest_no_such_schema")
         assert code == 1 and out == ""
-        assert error_line(err).startswith("djimport: error: No schema `djtest_no_such_schema` on DataJoint server")
+        no_schema = shown(connection, "djtest_no_such_schema")
+        assert error_line(err).startswith(f"djimport: error: No schema {no_schema} on DataJoint server")
 
 
 def test_diagram_writes_dot_text(university, tmp_path, capsys):
@@ -116,12 +119,23 @@ def test_bad_usage_exits_2(argv, capsys):
     assert "usage: djimport" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["diagram"], ["stubs"], ["export"]])
+@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["diagram"], ["stubs"], ["export"], ["demo"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit:
         main([*command, "--help"])
     assert exit.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: djimport {' '.join(command)}".rstrip())
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: djimport {' '.join(command)}".rstrip())
+    assert "``" not in out  # plain text, not reST
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"djimport {version('djimport')}\n"
 
 
 def test_console_script_is_declared():

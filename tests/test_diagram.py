@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 
+import datajoint as dj
 import pytest
 
 import djimport
 from djimport.diagram import DotNotFound, save
-from tests.helpers import server_queries
+from tests.helpers import server_queries, shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed")
@@ -140,7 +141,8 @@ def test_save_renders_with_dot(university, tmp_path, suffix, magic):
 
 def test_repr_is_one_short_line(university):
     module = djimport.load(university)
-    assert re.fullmatch(rf"<schema module 'djschemas\.{university}': `{university}` on \S+@\S+:\d+, 10 tables>",
+    name = re.escape(shown(dj.conn(), university))
+    assert re.fullmatch(rf"<schema module 'djschemas\.{university}': {name} on \S+@\S+:\d+, 10 tables>",
                         repr(module))
 
 
@@ -161,5 +163,5 @@ def test_notebook_falls_back_to_text_without_dot(university, tmp_path, monkeypat
 
 
 def test_diagram_of_a_missing_schema_is_an_import_error(connection):
-    with pytest.raises(ModuleNotFoundError, match="No schema `djtest_missing_diagram`"):
+    with pytest.raises(ModuleNotFoundError, match=re.escape(f"No schema {shown(connection, 'djtest_missing_diagram')} on")):
         djimport.diagram("djtest_missing_diagram")

@@ -1,12 +1,16 @@
 """Errors name what went wrong, where, and how to fix it."""
 
+import json
+import os
 import socket
 import subprocess
 import sys
+import uuid
 
 import pytest
 
 import djimport
+from djimport._compat import IS_V2
 
 
 def test_missing_schema_names_it_the_server_close_matches_and_the_fix(university, server):
@@ -14,7 +18,7 @@ def test_missing_schema_names_it_the_server_close_matches_and_the_fix(university
     with pytest.raises(ModuleNotFoundError) as info:
         __import__(f"djschemas.{typo}")
     message = str(info.value)
-    assert f"`{typo}`" in message
+    assert (f'"{typo}"' if server.backend == "postgresql" else f"`{typo}`") in message  # as the server quotes it
     assert f"{server.user}@{server.host}:{server.port}" in message
     assert f"Did you mean '{university}'" in message
     assert "create_schema=True" in message
@@ -28,7 +32,7 @@ def test_from_import_of_missing_schema_gives_the_same_message(university):
 
 
 def test_missing_schema_through_load(university):
-    with pytest.raises(ModuleNotFoundError, match="No schema `no-such-schema`"):
+    with pytest.raises(ModuleNotFoundError, match="No schema .no-such-schema. on"):
         djimport.load("no-such-schema")
 
 
@@ -51,3 +55,121 @@ def test_unreachable_server_raises_import_error_naming_it(tmp_path):
     assert result.stdout.startswith("ImportError |"), result.stdout + result.stderr
     assert f"alice@127.0.0.1:{port}" in result.stdout
     assert "pw-do-not-show" not in result.stdout + result.stderr
+
+
+def _unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens here once the socket is closed
+
+
+@pytest.fixture
+def reconnecting(monkeypatch):
+    """dj.config may be changed in the test; DataJoint connects afresh, and as the test server's user after it."""
+    import datajoint as dj
+
+    from tests.helpers import forget_default_connection
+
+    forget_default_connection()
+    yield monkeypatch
+    forget_default_connection(close=True)
+    monkeypatch.undo()
+    dj.conn(reset=True)
+
+
+def _import_and_dir_fail_alike(schema: str) -> str:
+    """The message of the ImportError that both ``import djschemas.<schema>`` and ``dir(djschemas)`` raise."""
+    import djschemas
+
+    with pytest.raises(ImportError) as imported:
+        djimport.load(schema)
+    assert type(imported.value) is ImportError  # an outage or a refused login is not "no such schema"
+    assert f"djschemas.{schema}" not in sys.modules
+    with pytest.raises(ImportError) as listed:
+        dir(djschemas)
+    assert type(listed.value) is ImportError
+    cause = str(imported.value).split(": ", 1)[1]
+    assert str(listed.value) == f"Cannot list the schemas of djschemas: {cause}"
+    return str(imported.value)
+
+
+def test_refused_login_names_the_user_and_the_settings_never_the_password(server, connection, reconnecting):
+    import datajoint as dj
+
+    from tests.helpers import limited_user
+
+    user = f"dju_{uuid.uuid4().hex[:8]}"
+    if server.backend == "postgresql":  # the embedded server trusts local logins: a role it does not know
+        reconnecting.setitem(dj.config, "database.user", user)
+        reconnecting.setitem(dj.config, "database.password", "wrong-pw-9")
+        message = _import_and_dir_fail_alike("djtest_any")
+    else:
+        with limited_user(connection, user, "right-pw-7", "djtest_any"):
+            reconnecting.setitem(dj.config, "database.user", user)
+            reconnecting.setitem(dj.config, "database.password", "wrong-pw-9")
+            message = _import_and_dir_fail_alike("djtest_any")
+    assert f"refused the login of user {user!r}" in message
+    assert f"{user}@" in message
+    assert "dj.config['database.user'] and dj.config['database.password']" in message
+    assert "DJ_USER and DJ_PASS" in message
+    assert "wrong-pw-9" not in message and "right-pw-7" not in message
+    assert "database.host" not in message  # the host is fine
+
+
+def test_unreachable_server_names_host_and_port_settings(server, connection, reconnecting):
+    import datajoint as dj
+
+    port = _unused_port()
+    reconnecting.setitem(dj.config, "database.host", "127.0.0.1")
+    reconnecting.setitem(dj.config, "database.port", port)
+    message = _import_and_dir_fail_alike("djtest_any")
+    assert f"@127.0.0.1:{port} is unavailable: nothing answers there" in message
+    assert "dj.config['database.host'] and dj.config['database.port']" in message
+
+
+@pytest.mark.skipif(IS_V2, reason="DataJoint 2.x falls back to a connection without TLS by itself")
+def test_tls_refusal_on_datajoint_014_gives_the_setting_and_the_file_that_fix_it(mysql_server, tmp_path):
+    settings = {
+        "database.host": mysql_server.host, "database.port": mysql_server.port,
+        "database.user": mysql_server.user, "database.password": mysql_server.password,
+    }
+    (tmp_path / "dj_local_conf.json").write_text(json.dumps(settings))
+    code = "import djschemas, djimport\nprint(sorted(dir(djschemas)))\n"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    failed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=tmp_path, env=env)
+    assert failed.returncode == 1
+    message = failed.stderr.strip().splitlines()[-1]
+    assert message.startswith("ImportError: Cannot list the schemas of djschemas: ") and "TLS" in message
+    assert "dj.config['database.use_tls'] = False" in message
+    hint = '{"database.use_tls": false} in dj_local_conf.json'
+    assert hint in message
+    # The file content given in the hint is what makes it work.
+    settings.update(json.loads(hint.split(" in ")[0]))
+    (tmp_path / "dj_local_conf.json").write_text(json.dumps(settings))
+    fixed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           cwd=tmp_path, env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert fixed.stdout.startswith("[")
+
+
+def test_dir_of_djschemas_shows_schema_names_and_nothing_of_its_own(university):
+    import djschemas
+
+    djimport.load(university)
+    names = dir(djschemas)
+    assert university in names
+    assert not [name for name in names if name.startswith("_")]
+    assert not {"djimport", "sys", "importlib"} & set(names)
+
+
+def test_no_user_configured_says_so_and_where_to_set_it(tmp_path):
+    # A fresh machine: no DJ_* variables, no configuration file, no terminal to prompt on (DataJoint 0.14 would).
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env["HOME"] = str(tmp_path)  # no ~/.datajoint_config.json either
+    code = "try:\n    import djschemas.anything\nexcept ImportError as e:\n    print(type(e).__name__, '|', e)\n"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env=env, stdin=subprocess.DEVNULL)
+    assert "ImportError | " in result.stdout, result.stdout + result.stderr  # after 0.14's prompt, if any
+    assert "No user or password is configured for DataJoint server" in result.stdout
+    assert "dj.config['database.user'] and dj.config['database.password']" in result.stdout

@@ -11,7 +11,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, drop_schema_raw, quote
+from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, drop_schema_raw, quote, shown
 
 # `#subject` and `subject` would both be class Subject: the first in name order wins.
 ODD = ["MixedCase", "with space", "a`b", "subject_view", "missing__part", "subject"]
@@ -40,12 +40,12 @@ def test_odd_tables_are_skipped_with_one_warning_each(odd_schema, connection):
     assert module.__all__ == ["Kind", "Subject"]
     assert len(messages) == len(ODD), messages
     for table in ODD:
-        assert sum(f"`{table}`" in message for message in messages) == 1, (table, messages)
+        assert sum(shown(connection, odd_schema, table) in message for message in messages) == 1, (table, messages)
     assert not any("hidden" in message for message in messages)  # DataJoint's own ~tables: silently
     assert "is a view" in next(m for m in messages if "subject_view" in m)
     assert "no master" in next(m for m in messages if "missing__part" in m)
     assert "dj.FreeTable" in next(m for m in messages if "MixedCase" in m)  # the escape hatch
-    assert "like another table" in next(m for m in messages if "`subject`" in m)
+    assert "like another table" in next(m for m in messages if shown(connection, odd_schema, "subject") in m)
     assert module.Subject.table_name == "#subject"
     connection.query(f"CREATE TABLE {quote(connection, odd_schema)}.{quote(connection, 'added')} (id int PRIMARY KEY)")
     with warnings.catch_warnings(record=True) as caught:
@@ -73,7 +73,7 @@ def test_a_view_is_skipped_with_a_warning_on_every_backend(university, connectio
         warnings.simplefilter("always")
         uni = djimport.load(university)
     assert [str(w.message) for w in caught if "student_view" in str(w.message)] == [
-        f"`{university}`.`student_view` is a view; skipped"
+        f"{shown(connection, university, 'student_view')} is a view; skipped"
     ]
     assert not hasattr(uni, "StudentView") and len(uni.Student())
 

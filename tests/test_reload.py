@@ -115,3 +115,15 @@ def test_failed_reload_with_server_down_leaves_module_as_it_was(server, connecti
     finally:
         server.start()
         dj.conn(reset=True)  # DataJoint 2.x does not reconnect a PostgreSQL connection the restart closed
+
+
+def test_rebuilding_on_purpose_gives_new_classes_like_virtual_module(university):
+    """The README's replacement for calling dj.VirtualModule(...) again: forget the module, load it anew."""
+    import sys
+
+    old = djimport.load(university)
+    sys.modules.pop(f"djschemas.{university}", None)
+    new = djimport.load(university)
+    assert new is not old and new.Student is not old.Student
+    assert len(new.Student()) == len(old.Student()) > 0
+    assert djimport.load(university) is new

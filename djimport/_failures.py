@@ -1,0 +1,104 @@
+"""Why a DataJoint server could not be used, told from the driver's error, and what to change.
+
+PyMySQL reports the cause as a MySQL error code, psycopg2 only in its message
+text; DataJoint passes both on unwrapped (0.14 and 2.x), so the exception
+raised while connecting, or one it chained, says what happened.
+"""
+
+from __future__ import annotations
+
+import re
+
+# MySQL client and server error codes (PyMySQL raises them as OperationalError(code, message)).
+_LOGIN_CODES = {1045, 1698}  # access denied (wrong password / unknown user)
+_TLS_CODES = {2026}  # SSL connection error, e.g. "SSL is required but the server doesn't support it"
+_UNREACHABLE_CODES = {2003, 2005}  # can't connect, unknown host
+
+_NOT_CONFIGURED = re.compile(r"Database (user|password) not configured")
+
+# psycopg2 (libpq) messages.
+_PG_LOGIN = re.compile(r"authentication failed|role \S+ does not exist|no pg_hba\.conf entry")
+_PG_TLS = re.compile(r"does not support SSL|SSL.*required")
+_PG_UNREACHABLE = re.compile(r"could not connect|Connection refused|No such file or directory|could not translate host")
+
+
+def cause(exc: BaseException) -> str | None:
+    """``"credentials"``, ``"login"``, ``"tls"``, ``"unreachable"`` or ``"timeout"`` for an error raised while
+    connecting to a server or listing its schemas (or one it was raised from); None when unknown."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        found = _cause_of(error)
+        if found:
+            return found
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _cause_of(error: BaseException) -> str | None:
+    if isinstance(error, TimeoutError):
+        return "timeout"
+    # No user or password configured: DataJoint 2.x says so, 0.14 prompts with input(), which fails without a terminal.
+    if isinstance(error, EOFError) or _NOT_CONFIGURED.search(str(error)):
+        return "credentials"
+    code = error.args[0] if error.args and isinstance(error.args[0], int) else None
+    if type(error).__module__.startswith("pymysql") and code is not None:
+        if code in _LOGIN_CODES:
+            return "login"
+        if code in _TLS_CODES:
+            return "tls"
+        if code in _UNREACHABLE_CODES:
+            return "unreachable"
+        return None
+    if type(error).__module__.startswith("psycopg2"):
+        text = str(error)
+        for kind, pattern in (("login", _PG_LOGIN), ("tls", _PG_TLS), ("unreachable", _PG_UNREACHABLE)):
+            if pattern.search(text):
+                return kind
+    return None
+
+
+def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool) -> str:
+    """What went wrong with ``server`` (``user@host:port``) and how to fix it, in one sentence or two.
+
+    ``mounted_as`` names the root when the connection is the user's own (:func:`djimport.mount`);
+    ``is_v2`` picks DataJoint 2.x's configuration sources over 0.14's. Never names the password.
+    """
+    detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"  # libpq's messages span lines
+    user = server.rpartition("@")[0]
+    kind = cause(exc)
+    if mounted_as is not None:
+        where = f"Check the connection mounted as {mounted_as!r}"
+        fixes = {
+            "login": f"{where}: its user and password.",
+            "tls": f"{where}: pass use_tls=False for a server without TLS.",
+            "unreachable": f"{where}: its host and port, and that the server runs.",
+        }
+    else:
+        files = "datajoint.json or .secrets/database.password" if is_v2 else "dj_local_conf.json"
+        host_env = "DJ_HOST and DJ_PORT" if is_v2 else "DJ_HOST as host:port"
+        tls_file = '{"database": {"use_tls": false}} in datajoint.json (or set DJ_USE_TLS=false)' if is_v2 else (
+            '{"database.use_tls": false} in dj_local_conf.json in the directory you start Python from '
+            "(DataJoint 0.14 reads no environment variable for it)"
+        )
+        fixes = {
+            "login": f"Check dj.config['database.user'] and dj.config['database.password'] "
+                     f"(set in code, in {files}, or by DJ_USER and DJ_PASS).",
+            "tls": f"For a server without TLS set dj.config['database.use_tls'] = False before importing, "
+                   f"or put {tls_file}.",
+            "unreachable": f"Check dj.config['database.host'] and dj.config['database.port'] (or {host_env}) "
+                           "and that the server runs.",
+        }
+    if kind == "credentials":
+        return f"No user or password is configured for DataJoint server {server} ({detail}). {fixes['login']}"
+    if kind == "login":
+        return f"DataJoint server {server} refused the login of user {user!r} ({detail}). {fixes['login']}"
+    if kind == "tls":
+        return f"DataJoint server {server} and the client disagree on TLS ({detail}). {fixes['tls']}"
+    if kind == "unreachable":
+        return f"DataJoint server {server} is unavailable: nothing answers there ({detail}). {fixes['unreachable']}"
+    if kind == "timeout":
+        return (f"DataJoint server {server} is unavailable: {exc}. Check that the server and the network "
+                f"to it are up.")
+    return f"DataJoint server {server} is unavailable ({detail}). {fixes['unreachable']}"
