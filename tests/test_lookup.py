@@ -80,7 +80,7 @@ def test_a_table_djimport_skipped_says_so_and_how_to_reach_it(university, connec
 
 
 def test_a_missing_schema_is_module_not_found(connection):
-    with pytest.raises(ModuleNotFoundError, match="No schema `djtest_no_such_schema`"):
+    with pytest.raises(ModuleNotFoundError, match="No schema [`\"]djtest_no_such_schema[`\"]"):
         djimport.table("djtest_no_such_schema.student")
 
 
