@@ -30,6 +30,7 @@ if IS_V2:
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 
 
+logger = logging.getLogger("djimport")
 _connecting = threading.Lock()
 
 
@@ -157,6 +158,11 @@ def bind(table_class: type, schema, context: dict) -> None:
     table_class.declaration_context = context
 
 
+def driver_error(connection) -> type[Exception]:
+    """The base class of the errors the connection's database driver raises (PEP 249's ``Connection.Error``)."""
+    return connection._conn.Error
+
+
 class SchemaHeadings:
     """What DataJoint reads to load the headings of one schema's tables, read for all tables at once.
 
@@ -206,7 +212,12 @@ class SchemaHeadings:
                 return  # a backend without these statements: DataJoint asks table by table
             kinds = [kind for kind in statements if kind != first and (kind != "lineage" or "~lineage" in tables)]
             rows = {first: tables, **{kind: heading_rows(self.connection, self.database, kind) for kind in kinds}}
-        except Exception:  # DataJoint's own statements will meet (and report) the same problem
+        except (DataJointError, driver_error(self.connection)) as exc:
+            # DataJoint's own statements will meet (and report) the same problem.
+            logger.debug("headings of `%s` not read together: %s", self.database, exc)
+            return
+        except Exception:
+            logger.debug("headings of `%s` not read together: unexpected error", self.database, exc_info=True)
             return
         for kind, by_table in rows.items():
             for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
