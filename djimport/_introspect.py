@@ -129,6 +129,12 @@ _QUOTE = {
 }
 
 
+def full_table_name(connection: object, schema: str, table: str) -> str:
+    """``schema``.``table`` quoted as identifiers for the connection's server (backticks or double quotes)."""
+    quote = _QUOTE[_compat.backend(connection)]
+    return f"{quote(schema)}.{quote(table)}"
+
+
 def _sql(connection: object, what: str) -> str:
     return _SQL[_compat.backend(connection)][what]
 
@@ -223,9 +229,8 @@ def count_rows(connection: object, schema: str, tables: list[str]) -> dict[str, 
     """Exact number of rows of each table of ``schema`` named, in one query."""
     if not tables:
         return {}
-    quote = _QUOTE[_compat.backend(connection)]
     select = _sql(connection, "count_rows")
-    sql = " UNION ALL ".join(select.format(table=f"{quote(schema)}.{quote(table)}") for table in tables)
+    sql = " UNION ALL ".join(select.format(table=full_table_name(connection, schema, table)) for table in tables)
     return {table: int(count) for table, count in _compat.query(connection, sql, tuple(tables))}
 
 

@@ -122,7 +122,7 @@ class SchemaLoader:
             cls.__name__ for name, cls in self.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__
         }
         for row in listing:
-            if row.name in self.classes or not self._conventional(row):
+            if row.name in self.classes or not self._conventional(row, connection):
                 continue
             tier, master = _compat.tier_of(row.name)
             if master is None:
@@ -161,8 +161,9 @@ class SchemaLoader:
         if new or dropped:
             _compat.forget_dependencies(connection)
 
-    def _conventional(self, row: TableRow) -> bool:
+    def _conventional(self, row: TableRow, connection) -> bool:
         from . import _compat
+        from ._introspect import full_table_name
 
         if row.name.startswith("~"):  # DataJoint's own bookkeeping tables (~log, ~jobs, ~lineage)
             return False
@@ -173,7 +174,7 @@ class SchemaLoader:
             self._warn(
                 row.name,
                 f"table `{self.schema}`.`{row.name}` does not follow DataJoint's naming conventions; skipped "
-                f"(reach it with dj.FreeTable(conn, '`{self.schema}`.`{row.name}`'))",
+                f"(reach it with dj.FreeTable(conn, {full_table_name(connection, self.schema, row.name)!r}))",
             )
             return False
         return True
