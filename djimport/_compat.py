@@ -170,11 +170,11 @@ class SchemaHeadings:
     When the first heading of the schema is needed, the rows of every table are
     read with one statement per kind (3 on 0.14, 5 on 2.x) and DataJoint's own
     per-table statements are answered from them: the very statement text, so
-    that anything else (a table added since, a row that cannot be reproduced
-    exactly, another backend) goes to the server as usual. Rows are as fresh
-    as the listings: they are read again when older than ``ttl()`` seconds (not
-    at all with a TTL of 0), and each table's rows are dropped once its heading
-    has them.
+    that anything else (a row that cannot be reproduced exactly, another
+    backend) goes to the server as usual. Rows are as fresh as the listings:
+    they are read again when older than ``ttl()`` seconds (not at all with a TTL
+    of 0) or when a table the last read did not see (added since) needs its
+    heading, and each table's rows are dropped once its heading has them.
     """
 
     def __init__(self, connection, database: str, ttl: Callable[[], float]) -> None:
@@ -183,6 +183,7 @@ class SchemaHeadings:
         self._answers: dict[tuple, list[dict]] = {}  # each given once
         self._shared: dict[tuple, list[dict]] = {}  # asked for every table
         self._read_at: float | None = None
+        self._tables: frozenset[str] | None = None  # the tables of the last read, if it succeeded
 
     def answer(self, sql: str, args: tuple) -> list[dict] | None:
         """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
@@ -200,10 +201,15 @@ class SchemaHeadings:
                 self._answers = {}  # a dict keeps its size after pops: let the emptied one go
             return rows
 
+    def expect(self, table: str) -> None:
+        """Read all rows again before the next answer if the last read did not see ``table``."""
+        if self._tables is not None and table not in self._tables:
+            self._read_at = None
+
     def _read(self) -> None:
         from ._introspect import heading_rows
 
-        self._answers, self._shared, self._read_at = {}, {}, time.monotonic()
+        self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
         statements = (_statements_v2 if IS_V2 else _statements_014)(self.connection, self.database)
         first = next(iter(statements))  # the kind that lists every table
         try:
@@ -219,6 +225,7 @@ class SchemaHeadings:
         except Exception:
             logger.debug("headings of `%s` not read together: unexpected error", self.database, exc_info=True)
             return
+        self._tables = frozenset(tables)
         for kind, by_table in rows.items():
             for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
                 answer = by_table.get(table, [])
@@ -296,6 +303,7 @@ class _SchemaHeading(Heading):
     def _init_from_database(self) -> None:
         connection = self.table_info["conn"]
         with self.schema_headings.lock:
+            self.schema_headings.expect(self.table_info["table_name"])
             self.table_info["conn"] = _Answering(connection, self.schema_headings)
             try:
                 super()._init_from_database()

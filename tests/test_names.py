@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import djimport
 from djimport import _introspect
-from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, drop_schema_raw, quote
+from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, create_table_like, drop_schema_raw, quote
 
 FIXED_SQL = {sql for statements in _introspect._SQL.values() for sql in statements.values()}
 HEADING_SQL = {(backend, sql) for backend, statements in _introspect._HEADING_SQL.items() for sql in statements.values()}
@@ -191,6 +191,15 @@ def test_tables_of_an_odd_schema_are_read_and_joined(odd_schema_module):
     assert len(uni.Subject * uni.Session) == 2 and len(uni.Subject - uni.Session) == 0
     assert list(uni.Session.proj(s="session").fetch("s", order_by="s")) == [1, 2]
     assert uni.Session.parents() == [uni.Subject.full_table_name]
+
+
+def test_a_table_added_to_an_odd_schema_after_its_headings_were_read_is_read_too(connection, odd_schema_module):
+    uni = odd_schema_module
+    uni.Session.heading.attributes
+    create_table_like(connection, uni.schema.database, "subject_copy", "subject")
+    djimport.invalidate_caches()
+    importlib.reload(uni)
+    assert uni.SubjectCopy.heading.names == ["id"] and len(uni.SubjectCopy()) == 0
 
 
 def test_rows_of_an_odd_schema_are_deleted(connection, odd_schema_module, request):
