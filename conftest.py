@@ -212,6 +212,12 @@ def _private_postgresql(tmp: Path) -> Server:
             with conn.cursor() as cursor:
                 for setting in ("log_statement = 'all'", "log_connections = on", "fsync = off", "synchronous_commit = off"):
                     cursor.execute(f"ALTER SYSTEM SET {setting}")
+                # The server trusts local connections; the tests' limited users must give their password.
+                cursor.execute("SHOW hba_file")
+                hba = Path(cursor.fetchone()[0])
+                prefix = helpers.LIMITED_USER_PREFIX
+                hba.write_text(f"local all /^{prefix} scram-sha-256\nhost all /^{prefix} all scram-sha-256\n"
+                               + hba.read_text())
                 cursor.execute("SELECT pg_reload_conf()")
     except psycopg2.Error as exc:
         _embedded.stop(datadir)

@@ -145,6 +145,12 @@ def targets(imports: list[dict], startup: dict, finder: dict) -> list[str]:
     check(all(p["q"] == 0 and p["s"] < 1e-3 for p in within),
           f"reload within TTL at N = {big}: {', '.join(ms(p['s']) for p in within)}, "
           f"{', '.join(count(p['q']) for p in within)} queries (target 0 queries, < 1 ms)")
+    headings = "first use of every table (headings)"
+    d = rows[big, far, "djimport"]["phases"][headings]["s"]
+    check(d < 1, f"first use of every table at N = {big}, {_latency(far)}: {ms(d)} (target < 1 s)")
+    d, v = (rows[n200, far, t]["phases"][headings]["s"] for t in ("djimport", "virtualmodule"))
+    check(d / v <= 0.05, f"first use of every table at N = {n200}, {_latency(far)}: djimport/VirtualModule = "
+          f"{d / v:.1%} (target <= 5%)")
     after = {r["phases"]["reload after TTL, no change"]["q"] for r in imports if r["tool"] == "djimport"}
     check(after == {1}, f"reload after TTL with no change: {sorted(after)} queries (target 1)")
     added = startup["with min"] - startup["without min"]  # the least noisy estimate: noise only adds time

@@ -33,6 +33,7 @@ if IS_V2:
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 
 
+logger = logging.getLogger("djimport")
 _connecting = threading.Lock()
 
 
@@ -94,9 +95,10 @@ def describe(connection) -> str:
 
 
 def quoted(backend: str, *names: str) -> str:
-    """``schema.table`` quoted for messages as the server of ``backend`` quotes names: `a`.`b` or "a"."b"."""
+    """``schema.table`` quoted as identifiers, as the server of ``backend`` quotes them: `a`.`b` or "a"."b"
+    (a quote character inside a name doubled); the one quoting function, for SQL and messages alike."""
     mark = '"' if backend == "postgresql" else "`"
-    return ".".join(f"{mark}{name}{mark}" for name in names)
+    return ".".join(mark + name.replace(mark, mark * 2) + mark for name in names)
 
 
 def existing_default_connection():
@@ -169,6 +171,11 @@ def bind(table_class: type, schema, context: dict) -> None:
     table_class.declaration_context = context
 
 
+def driver_error(connection) -> type[Exception]:
+    """The base class of the errors the connection's database driver raises (PEP 249's ``Connection.Error``)."""
+    return connection._conn.Error
+
+
 class SchemaHeadings:
     """What DataJoint reads to load the headings of one schema's tables, read for all tables at once.
 
@@ -176,11 +183,11 @@ class SchemaHeadings:
     When the first heading of the schema is needed, the rows of every table are
     read with one statement per kind (3 on 0.14, 5 on 2.x) and DataJoint's own
     per-table statements are answered from them: the very statement text, so
-    that anything else (a table added since, a row that cannot be reproduced
-    exactly, another backend) goes to the server as usual. Rows are as fresh
-    as the listings: they are read again when older than ``ttl()`` seconds (not
-    at all with a TTL of 0), and each table's rows are dropped once its heading
-    has them.
+    that anything else (a row that cannot be reproduced exactly, another
+    backend) goes to the server as usual. Rows are as fresh as the listings:
+    they are read again when older than ``ttl()`` seconds (not at all with a TTL
+    of 0) or when a table the last read did not see (added since) needs its
+    heading, and each table's rows are dropped once its heading has them.
     """
 
     def __init__(self, connection, database: str, ttl: Callable[[], float]) -> None:
@@ -189,6 +196,7 @@ class SchemaHeadings:
         self._answers: dict[tuple, list[dict]] = {}  # each given once
         self._shared: dict[tuple, list[dict]] = {}  # asked for every table
         self._read_at: float | None = None
+        self._tables: frozenset[str] | None = None  # the tables of the last read, if it succeeded
 
     def answer(self, sql: str, args: tuple) -> list[dict] | None:
         """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
@@ -206,10 +214,15 @@ class SchemaHeadings:
                 self._answers = {}  # a dict keeps its size after pops: let the emptied one go
             return rows
 
+    def expect(self, table: str) -> None:
+        """Read all rows again before the next answer if the last read did not see ``table``."""
+        if self._tables is not None and table not in self._tables:
+            self._read_at = None
+
     def _read(self) -> None:
         from ._introspect import heading_rows
 
-        self._answers, self._shared, self._read_at = {}, {}, time.monotonic()
+        self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
         statements = (_statements_v2 if IS_V2 else _statements_014)(self.connection, self.database)
         first = next(iter(statements))  # the kind that lists every table
         try:
@@ -218,8 +231,14 @@ class SchemaHeadings:
                 return  # a backend without these statements: DataJoint asks table by table
             kinds = [kind for kind in statements if kind != first and (kind != "lineage" or "~lineage" in tables)]
             rows = {first: tables, **{kind: heading_rows(self.connection, self.database, kind) for kind in kinds}}
-        except Exception:  # DataJoint's own statements will meet (and report) the same problem
+        except (DataJointError, driver_error(self.connection)) as exc:
+            # DataJoint's own statements will meet (and report) the same problem.
+            logger.debug("headings of `%s` not read together: %s", self.database, exc)
             return
+        except Exception:
+            logger.debug("headings of `%s` not read together: unexpected error", self.database, exc_info=True)
+            return
+        self._tables = frozenset(tables)
         for kind, by_table in rows.items():
             for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
                 answer = by_table.get(table, [])
@@ -308,6 +327,7 @@ class SchemaHeading(Heading):
             super()._init_from_database()
             return
         with headings.lock:
+            headings.expect(self.table_info["table_name"])
             self.table_info["conn"] = _Answering(connection, headings)
             try:
                 super()._init_from_database()

@@ -142,10 +142,9 @@ _SQL = {
 
 
 # Table names cannot be query parameters: quote them as identifiers.
-_QUOTE = {
-    "mysql": lambda name: "`" + name.replace("`", "``") + "`",
-    "postgresql": lambda name: '"' + name.replace('"', '""') + '"',
-}
+def full_table_name(connection: object, schema: str, table: str) -> str:
+    """``schema``.``table`` quoted as identifiers for the connection's server (backticks or double quotes)."""
+    return _compat.quoted(_compat.backend(connection), schema, table)
 
 
 def _sql(connection: object, what: str) -> str:
@@ -274,15 +273,14 @@ def count_rows(connection: object, schema: str, tables: list[str]) -> dict[str, 
     """Exact number of rows of each table of ``schema`` named, in one query."""
     if not tables:
         return {}
-    quote = _QUOTE[_compat.backend(connection)]
     select = _sql(connection, "count_rows")
-    sql = " UNION ALL ".join(select.format(table=f"{quote(schema)}.{quote(table)}") for table in tables)
+    sql = " UNION ALL ".join(select.format(table=full_table_name(connection, schema, table)) for table in tables)
     return {table: int(count) for table, count in _compat.query(connection, sql, tuple(tables))}
 
 
 # The rows DataJoint reads to load one table's heading, for every table of a schema at once:
 # each kind is one round trip, in the shape of DataJoint's own per-table statement for it.
-# Rows are grouped by the column named in _HEADING_TABLE (default `_table`, which is removed).
+# Rows are grouped by their `_table` column (which is removed), else by the column named in _HEADING_TABLE.
 _HEADING_SQL = {
     "mysql": {
         # SHOW takes no parameters: the schema name goes in as a quoted identifier.
@@ -314,38 +312,67 @@ _HEADING_SQL = {
         ),
         "lineage": "SELECT table_name AS `_table`, attribute_name, lineage FROM {schema}.`~lineage`",
     },
+    # DataJoint 2.x's PostgreSQL statements (adapters/postgres.py) name one table by '<schema>.<table>'::regclass;
+    # joining pg_class on the names instead gives the same comments for every name, odd ones included.
+    "postgresql": {
+        "table_info": (
+            "SELECT t.table_name AS _table, t.*, obj_description(c.oid, 'pg_class') AS table_comment "
+            "FROM information_schema.tables AS t "
+            "JOIN pg_catalog.pg_namespace AS n ON n.nspname = t.table_schema "
+            "JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relname = t.table_name "
+            "WHERE t.table_schema = %s"
+        ),
+        "columns": (
+            "SELECT c.table_name AS _table, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.column_default, "
+            "c.character_maximum_length, c.numeric_precision, c.numeric_scale, d.description AS column_comment "
+            "FROM information_schema.columns AS c "
+            "JOIN pg_catalog.pg_namespace AS n ON n.nspname = c.table_schema "
+            "JOIN pg_catalog.pg_class AS r ON r.relnamespace = n.oid AND r.relname = c.table_name "
+            # what col_description(oid, position) looks up, as a join: a function call per row costs 10 times more
+            "LEFT JOIN pg_catalog.pg_description AS d "
+            "ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = c.ordinal_position "
+            "WHERE c.table_schema = %s ORDER BY c.table_name, c.ordinal_position"
+        ),
+        "primary_key": (
+            "SELECT k.table_name AS _table, k.column_name FROM information_schema.key_column_usage AS k "
+            "WHERE k.table_schema = %s AND (k.table_name, k.constraint_name) IN ("
+            "SELECT c.table_name, c.constraint_name FROM information_schema.table_constraints AS c "
+            "WHERE c.table_schema = %s AND c.constraint_type = 'PRIMARY KEY') "
+            "ORDER BY k.table_name, k.ordinal_position"
+        ),
+        # DataJoint's statement has no ORDER BY either.
+        "indexes": "SELECT tablename AS _table, indexname, indexdef FROM pg_catalog.pg_indexes WHERE schemaname = %s",
+        "lineage": 'SELECT table_name AS _table, attribute_name, lineage FROM {schema}."~lineage"',
+    },
 }
-_HEADING_TABLE = {"table_status": "Name", "table_info": "TABLE_NAME"}
+_HEADING_TABLE = {"table_status": "Name", "table_info": "TABLE_NAME"}  # MySQL's rows that name their table
 
 
 def heading_rows(connection: object, schema: str, kind: str) -> dict[str, list[dict] | None] | None:
     """Rows of ``kind`` for every table of ``schema``: table name -> rows, None for a table whose
     rows cannot be given exactly as DataJoint's per-table statement would. A table missing from
     the result has no rows of that kind. Returns None when the backend has no such statement."""
-    sql = _HEADING_SQL.get(_compat.backend(connection), {}).get(kind)
+    backend = _compat.backend(connection)
+    sql = _HEADING_SQL.get(backend, {}).get(kind)
     if sql is None:
         return None
     if "{schema}" in sql:
-        rows = _compat.query(connection, sql.format(schema=_identifier(schema)), as_dict=True)
-    else:
-        rows = _compat.query(connection, sql, (schema,), as_dict=True)
+        sql = sql.format(schema=_compat.quoted(backend, schema))
+    rows = _compat.query(connection, sql, (schema,) * sql.count("%s"), as_dict=True)
     grouped: dict[str, list[dict] | None] = {}
-    key = _HEADING_TABLE.get(kind)
     for row in rows:
-        table = row[key] if key else row.pop("_table")
-        if not _exact(kind, row):
+        table = row.pop("_table") if "_table" in row else row[_HEADING_TABLE[kind]]
+        if not _exact(backend, kind, row):
             grouped[table] = None
         elif grouped.setdefault(table, []) is not None:
             grouped[table].append(row)
     return grouped
 
 
-def _identifier(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _exact(kind: str, row: dict) -> bool:
+def _exact(backend: str, kind: str, row: dict) -> bool:
     """Whether ``row`` is (made) exactly what DataJoint's per-table statement returns."""
+    if backend == "postgresql":  # read from the very views and functions of DataJoint's statements
+        return True
     if kind == "columns":
         return _show_default(row)
     if kind == "keys":  # a functional index (MySQL 8): SHOW KEYS adds an Expression column we do not give

@@ -177,7 +177,7 @@ class SchemaLoader:
             self._warn(
                 row.name,
                 f"table {self.quoted(row.name)} does not follow DataJoint's naming conventions; skipped "
-                f"(reach it with dj.FreeTable(conn, '{self.quoted(row.name)}'))",
+                f"(reach it with dj.FreeTable(conn, {self.quoted(row.name)!r}))",
             )
             return False
         return True

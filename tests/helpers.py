@@ -21,14 +21,10 @@ class Count:
 
 
 DATAJOINT_PG_NAMES = (
-    "DataJoint 2.3 on PostgreSQL reads a table's heading through '<schema>.<table>'::regclass, unquoted, so it "
-    "cannot use schema or table names with capitals, spaces or punctuation"
+    "DataJoint 2.3's PostgreSQL adapter names a table in get_table_info_sql and get_columns_sql as "
+    "('<schema>' || '.' || '<table>')::regclass, unquoted, so its own heading loads (dj.FreeTable, and delete's "
+    "cascade, which uses it) fail for a schema or table whose name has capitals, spaces or punctuation"
 )
-
-
-def pg_needs_quoting(name: str) -> bool:
-    """Whether ``name`` is beyond what DataJoint 2.3 on PostgreSQL can use (see DATAJOINT_PG_NAMES)."""
-    return not re.fullmatch(r"[a-z_][a-z0-9_]*", name)
 
 
 def backend(connection) -> str:
@@ -46,9 +42,10 @@ def quote(connection, *names: str) -> str:
 
 
 def shown(connection, *names: str) -> str:
-    """``name`` or ``schema.table`` as djimport's messages show them: `a`.`b` on MySQL, "a"."b" on PostgreSQL."""
+    """``name`` or ``schema.table`` as djimport's messages show them: `a`.`b` on MySQL, "a"."b" on PostgreSQL
+    (a quote character inside a name doubled, as the server reads it)."""
     mark = '"' if backend(connection) == "postgresql" else "`"
-    return ".".join(f"{mark}{name}{mark}" for name in names)
+    return ".".join(mark + name.replace(mark, mark * 2) + mark for name in names)
 
 
 def create_table_like(connection, schema: str, table: str, like: str) -> None:
@@ -73,18 +70,33 @@ def _mysql_queries(connection) -> Iterator[Count]:
     count.queries = _questions(connection) - before - 1
 
 
+_LOGGED_STATEMENT = re.compile(rb"\[(\d+)\] LOG:  statement: (.*)")
+
+
 @contextlib.contextmanager
-def _postgresql_queries(connection) -> Iterator[Count]:
+def _statement_log(connection) -> Iterator[list[tuple[int, str]]]:
+    """The statements the PostgreSQL test server logs inside the block, from every session, as
+    (process id of the session, first line of the statement), once the block has ended."""
     log = statement_logs.get(connection.conn_info["host"])
     if log is None:
-        pytest.skip("counting statements at PostgreSQL needs the private test server's statement log")
-    count = Count()
+        pytest.skip("reading the statements PostgreSQL runs needs the private test server's statement log")
+    statements: list[tuple[int, str]] = []
     # The server writes the line before it runs the statement, so it is there when the result is back.
     with log.open("rb") as file:
         file.seek(0, 2)
+        yield statements
+        for line in file:
+            match = _LOGGED_STATEMENT.search(line)
+            if match:
+                statements.append((int(match[1]), match[2].decode("utf-8", "replace")))
+
+
+@contextlib.contextmanager
+def _postgresql_queries(connection) -> Iterator[Count]:
+    count = Count()
+    with _statement_log(connection) as statements:
         yield count
-        statement = re.compile(rb"\[%d\] LOG:  statement: " % connection.connection_id)
-        count.queries = sum(1 for line in file if statement.search(line))
+    count.queries = sum(1 for pid, _ in statements if pid == connection.connection_id)
 
 
 def server_queries(connection) -> contextlib.AbstractContextManager[Count]:
@@ -117,20 +129,34 @@ def forget_default_connection(close: bool = False) -> None:
         current.close()
 
 
-WRITES = r"^Com_(create|alter|drop|insert|update|delete|replace|truncate|rename|load|grant|revoke)"
+WRITES = ("create", "alter", "drop", "insert", "update", "delete", "replace", "truncate", "rename", "load", "grant",
+          "revoke", "comment", "copy")
 
 
-def write_statements(connection) -> dict[str, int]:
-    """The server's counters of statements that change it (MySQL's ``Com_*`` status variables),
-    over all sessions: djimport may use a connection other than ``connection``."""
-    rows = connection.query(f"SHOW GLOBAL STATUS WHERE Variable_name REGEXP '{WRITES}'").fetchall()
+def _write_counters(connection) -> dict[str, int]:
+    pattern = f"^Com_({'|'.join(WRITES)})"
+    rows = connection.query(f"SHOW GLOBAL STATUS WHERE Variable_name REGEXP '{pattern}'").fetchall()
     return {name: int(value) for name, value in rows}
 
 
-def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    return {name: after[name] - before[name] for name in after if after[name] != before.get(name)}
-
-
+@contextlib.contextmanager
+def server_writes(connection) -> Iterator[dict[str, int]]:
+    """The statements that changed the server inside the block, from every session (djimport may
+    use a connection other than ``connection``), filled in when the block ends: MySQL's ``Com_*``
+    counters that grew, or the statements PostgreSQL logged, each with how often it ran."""
+    writes: dict[str, int] = {}
+    if backend(connection) == "postgresql":
+        verb = re.compile(rf"\s*({'|'.join(WRITES)})\b", re.IGNORECASE)
+        with _statement_log(connection) as statements:
+            yield writes
+        for _, statement in statements:
+            if verb.match(statement):
+                writes[statement] = writes.get(statement, 0) + 1
+    else:
+        before = _write_counters(connection)
+        yield writes
+        after = _write_counters(connection)
+        writes.update({name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name)})
 
 
 def create_schema_raw(connection, name: str, tables: tuple[str, ...] = ()) -> None:
@@ -149,14 +175,14 @@ def drop_schema_raw(connection, name: str) -> None:
 
 @contextlib.contextmanager
 def signed_in_as_limited_user(connection, password: str, readable: str, monkeypatch) -> Iterator[str]:
-    """DataJoint's default connection, from now on, is a new MySQL user with the rights of
+    """DataJoint's default connection, from now on, is a new user with the rights of
     :func:`limited_user` on ``readable``; yields the user name. Afterwards DataJoint connects
     as the test server's user again (fixtures' teardowns need it)."""
     import uuid
 
     import datajoint as dj
 
-    user = f"dju_{uuid.uuid4().hex[:8]}"
+    user = f"{LIMITED_USER_PREFIX}{uuid.uuid4().hex[:8]}"
     with limited_user(connection, user, password, readable):
         monkeypatch.setitem(dj.config, "database.user", user)
         monkeypatch.setitem(dj.config, "database.password", password)
@@ -169,19 +195,31 @@ def signed_in_as_limited_user(connection, password: str, readable: str, monkeypa
             dj.conn(reset=True)
 
 
+LIMITED_USER_PREFIX = "dju_"
+"""Users of :func:`limited_user` are named so; the private PostgreSQL server checks their passwords."""
+
+
 @contextlib.contextmanager
 def limited_user(connection, user: str, password: str, readable: str) -> Iterator[None]:
-    """A MySQL user who may read and change rows of schema ``readable`` only (no CREATE)."""
-    if getattr(getattr(connection, "adapter", None), "backend", "mysql") != "mysql":
-        import pytest
-
-        pytest.skip("limited users are made with MySQL's account statements")
-    connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (user, password))
+    """A user who may read and change rows of schema ``readable`` only (no CREATE): a MySQL
+    user, or a PostgreSQL role with USAGE on ``readable`` and no other schema of ours."""
+    name, schema = quote(connection, user), quote(connection, readable)
+    if backend(connection) == "postgresql":
+        connection.query(f"CREATE ROLE {name} LOGIN PASSWORD %s", (password,))
+        drop = [f"DROP OWNED BY {name}", f"DROP ROLE {name}"]  # DROP OWNED also revokes the grants
+        grants = [f"GRANT USAGE ON SCHEMA {schema} TO {name}",
+                  f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {name}"]
+    else:
+        connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (user, password))
+        drop = ["DROP USER %s@'%%'"]
+        grants = [f"GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.* TO %s@'%%'"]
     try:
-        connection.query(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {quote(connection, readable)}.* TO %s@'%%'", (user,))
+        for grant in grants:
+            connection.query(grant, (user,) * grant.count("%s"))
         yield
     finally:
-        connection.query("DROP USER %s@'%%'", (user,))
+        for statement in drop:
+            connection.query(statement, (user,) * statement.count("%s"))
 
 
 def declare_exported(source: str, exported: str, target: str) -> types.ModuleType:

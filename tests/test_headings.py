@@ -8,16 +8,36 @@ import datajoint as dj
 import pytest
 
 import djimport
-from tests.helpers import server_queries
+from conftest import drop_schema
+from tests.helpers import backend, quote, server_queries
+from tests.synthetic import declare_pipeline
 
-TRICKY = (
-    "CREATE TABLE `{schema}`.`#tricky` ("
-    " id int NOT NULL, quote varchar(20) DEFAULT 'it''s', word varchar(20) DEFAULT 'NULL',"
-    " missing varchar(20) DEFAULT NULL, slash varchar(20) DEFAULT 'back\\\\slash', day date DEFAULT '2020-01-01',"
-    " kind enum('a','b') NOT NULL DEFAULT 'a', empty varchar(5) NOT NULL DEFAULT '', num decimal(5,2) DEFAULT 1.50,"
-    " stamp timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(), data longblob,"
-    " PRIMARY KEY (id), UNIQUE KEY (quote, word), KEY (day)) COMMENT 'defaults of every kind'"
-)
+TRICKY = {
+    "mysql": [
+        "CREATE TABLE {table} ("
+        " id int NOT NULL, quote varchar(20) DEFAULT 'it''s', word varchar(20) DEFAULT 'NULL',"
+        " missing varchar(20) DEFAULT NULL, slash varchar(20) DEFAULT 'back\\\\slash', day date DEFAULT '2020-01-01',"
+        " kind enum('a','b') NOT NULL DEFAULT 'a', empty varchar(5) NOT NULL DEFAULT '', num decimal(5,2) DEFAULT 1.50,"
+        " stamp timestamp NOT NULL DEFAULT current_timestamp() ON UPDATE current_timestamp(), data longblob,"
+        " PRIMARY KEY (id), UNIQUE KEY (quote, word), KEY (day)) COMMENT 'defaults of every kind'"
+    ],
+    "postgresql": [
+        "CREATE TABLE {table} ("
+        " id int NOT NULL, quote varchar(20) DEFAULT 'it''s', word varchar(20) DEFAULT 'NULL',"
+        " missing varchar(20) DEFAULT NULL, slash varchar(20) DEFAULT 'back\\slash', day date DEFAULT '2020-01-01',"
+        " letter char(1) NOT NULL DEFAULT 'a', empty varchar(5) NOT NULL DEFAULT '', num decimal(5,2) DEFAULT 1.50,"
+        " stamp timestamp NOT NULL DEFAULT current_timestamp, data bytea, big bigint, ratio double precision,"
+        " PRIMARY KEY (id), UNIQUE (quote, word))",
+        "CREATE INDEX ON {table} (day)",
+        "COMMENT ON TABLE {table} IS 'defaults of every kind'",
+        "COMMENT ON COLUMN {table}.num IS 'a \"quoted\" comment'",
+    ],
+}
+
+
+def _add_tricky_table(connection, schema: str) -> None:
+    for statement in TRICKY[backend(connection)]:
+        connection.query(statement.format(table=quote(connection, schema, "#tricky")))
 
 
 def _loaded_by_datajoint(connection, cls) -> dj.Heading:
@@ -28,15 +48,8 @@ def _every_table(module) -> list[type]:
     return list(module.__loader__.classes.values())
 
 
-@pytest.fixture
-def batched(server):
-    """Only on MySQL does djimport read headings together; on PostgreSQL DataJoint reads them itself."""
-    if server.backend != "mysql":
-        pytest.skip("headings are read schema-wide on MySQL/MariaDB only")
-
-
-def test_headings_are_what_datajoint_reads_table_by_table(university, connection, batched):
-    connection.query(TRICKY.format(schema=university))
+def test_headings_are_what_datajoint_reads_table_by_table(university, connection):
+    _add_tricky_table(connection, university)
     module = importlib.import_module(f"djschemas.{university}")
     assert "Tricky" in module.__all__
     for cls in _every_table(module):
@@ -46,20 +59,34 @@ def test_headings_are_what_datajoint_reads_table_by_table(university, connection
         assert ours.table_status == theirs.table_status, cls.__name__
 
 
-def test_all_headings_load_in_a_few_queries_whatever_the_number_of_tables(university, connection, batched):
-    module = importlib.import_module(f"djschemas.{university}")
-    tables = _every_table(module)
-    assert len(tables) >= 10
+def _heading_queries(connection, module) -> int:
     with server_queries(connection) as count:
-        for cls in tables:
+        for cls in _every_table(module):
             cls.heading.attributes
-    assert count.queries <= 5
+    return count.queries
 
 
-def test_a_table_added_after_the_headings_were_read_loads_its_own(university, connection, batched):
+def test_all_headings_load_in_a_few_queries_whatever_the_number_of_tables(connection, schema_name):
+    queries = {}
+    for size, name in ((10, f"{schema_name}_small"), (50, schema_name)):
+        try:
+            declare_pipeline(name, size)
+            module = djimport.load(name)
+            assert len(_every_table(module)) == size and any("__" in cls.table_name for cls in _every_table(module))
+            with server_queries(connection) as count:
+                for cls in _every_table(module):
+                    cls.heading.attributes
+            queries[size] = count.queries
+        finally:
+            if name != schema_name:
+                drop_schema(name)
+    assert queries[10] == queries[50] <= 5, queries
+
+
+def test_a_table_added_after_the_headings_were_read_loads_its_own(university, connection):
     module = importlib.import_module(f"djschemas.{university}")
     module.Student.heading.attributes
-    connection.query(TRICKY.format(schema=university))
+    _add_tricky_table(connection, university)
     djimport.invalidate_caches()
     importlib.reload(module)
     theirs = _loaded_by_datajoint(connection, module.Tricky)
@@ -86,7 +113,7 @@ def ttl_zero():
         root.listings.set_ttl(_cache.default_ttl())
 
 
-def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection, ttl_zero, batched):
+def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection, ttl_zero):
     module = importlib.import_module(f"djschemas.{university}")
     tables = _every_table(module)
     with server_queries(connection) as count:
