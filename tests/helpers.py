@@ -6,13 +6,12 @@ import contextlib
 import re
 import types
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-statement_logs: dict[str, Path] = {}
-"""Host of a PostgreSQL test server -> its log, where it writes every statement (log_statement = all)."""
+from tests import servers
+from tests.servers import LIMITED_USER_PREFIX
 
 
 @dataclass
@@ -77,7 +76,7 @@ _LOGGED_STATEMENT = re.compile(rb"\[(\d+)\] LOG:  statement: (.*)")
 def _statement_log(connection) -> Iterator[list[tuple[int, str]]]:
     """The statements the PostgreSQL test server logs inside the block, from every session, as
     (process id of the session, first line of the statement), once the block has ended."""
-    log = statement_logs.get(connection.conn_info["host"])
+    log = servers.statement_log(connection.conn_info["host"])
     if log is None:
         pytest.skip("reading the statements PostgreSQL runs needs the private test server's statement log")
     statements: list[tuple[int, str]] = []
@@ -193,10 +192,6 @@ def signed_in_as_limited_user(connection, password: str, readable: str, monkeypa
             forget_default_connection(close=True)
             monkeypatch.undo()
             dj.conn(reset=True)
-
-
-LIMITED_USER_PREFIX = "dju_"
-"""Users of :func:`limited_user` are named so; the private PostgreSQL server checks their passwords."""
 
 
 @contextlib.contextmanager
