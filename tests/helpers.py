@@ -47,6 +47,28 @@ def shown(connection, *names: str) -> str:
     return ".".join(mark + name.replace(mark, mark * 2) + mark for name in names)
 
 
+def _split(full_name: str) -> tuple[str, str]:
+    schema, table = re.fullmatch(r"[`\"](.+)[`\"]\.[`\"](.+)[`\"]", full_name).groups()
+    return schema, table
+
+
+def datajoint_foreign_keys(connection, schema: str) -> set[tuple[str, tuple[tuple[str, str], ...], str, str]]:
+    """The foreign keys of ``schema``'s tables as (table, its columns -> referenced columns, referenced schema,
+    referenced table), from DataJoint's own dependency graph: an oracle independent of djimport's key reading."""
+    graph = connection.dependencies
+    graph.load()
+    keys = set()
+    for child in graph.nodes:
+        if child.isdigit() or _split(child)[0] != schema:
+            continue
+        for parent, _, props in graph.in_edges(child, data=True):
+            if parent.isdigit():  # an alias node stands between a child and a parent referenced under other names
+                parent = next(iter(graph.predecessors(parent)))
+            keys.add((_split(child)[1], tuple(sorted(props["attr_map"].items())), *_split(parent)))
+    assert keys, f"DataJoint's dependency graph has no foreign key of {schema}"
+    return keys
+
+
 def create_table_like(connection, schema: str, table: str, like: str) -> None:
     """Create ``table`` with the columns of ``like`` behind DataJoint's back, as another client would."""
     target, source = quote(connection, schema, table), quote(connection, schema, like)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import datajoint as dj
@@ -10,7 +9,7 @@ import pytest
 
 import djimport
 from djimport.export import export, write
-from tests.helpers import backend, declare_exported
+from tests.helpers import backend, datajoint_foreign_keys, declare_exported
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -40,28 +39,11 @@ def headings(connection, schema: str) -> dict[str, tuple]:
     return result
 
 
-def _split(full_name: str) -> tuple[str, str]:
-    schema, table = re.fullmatch(r"[`\"](.+)[`\"]\.[`\"](.+)[`\"]", full_name).groups()
-    return schema, table
-
-
 def foreign_keys(connection, schema: str) -> set[tuple]:
-    """The foreign keys of a schema without constraint names, from DataJoint's own dependency graph (not
-    djimport's reading of keys, which export relies on); the schema's own name reads as "SELF"."""
-    graph = connection.dependencies
-    graph.load()
-    keys = set()
-    for child in graph.nodes:
-        if child.isdigit() or _split(child)[0] != schema:
-            continue
-        for parent, _, props in graph.in_edges(child, data=True):
-            if parent.isdigit():  # an alias node stands between a child and a parent referenced under other names
-                parent = next(iter(graph.predecessors(parent)))
-            ref_schema, ref_table = _split(parent)
-            keys.add((_split(child)[1], tuple(sorted(props["attr_map"].items())),
-                      "SELF" if ref_schema == schema else ref_schema, ref_table))
-    assert keys, f"DataJoint's dependency graph has no foreign key of {schema}"
-    return keys
+    """The foreign keys of a schema as DataJoint's own dependency graph has them (not djimport's reading of
+    keys, which export relies on); the schema's own name reads as "SELF"."""
+    return {(table, attr_map, "SELF" if ref_schema == schema else ref_schema, ref_table)
+            for table, attr_map, ref_schema, ref_table in datajoint_foreign_keys(connection, schema)}
 
 
 def test_university_round_trip(university, fresh, connection, request):
