@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import urllib.parse
 from pathlib import Path
 
 
@@ -27,11 +26,11 @@ class MySQL:
     @classmethod
     def private(cls) -> MySQL:
         """A private MariaDB in a temporary directory: the test suite's own, not a copy of it."""
-        from conftest import _private_mariadb
+        from tests import servers
 
         tmp = Path(tempfile.mkdtemp(prefix="djimport-bench-"))
         try:
-            server = _private_mariadb(tmp)
+            server = servers.private_mariadb(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -40,13 +39,10 @@ class MySQL:
     @classmethod
     def from_url(cls, url: str) -> MySQL:
         """The external server at ``mysql://user:password@host:port``."""
-        parts = urllib.parse.urlsplit(url)
-        return cls(
-            parts.hostname or "127.0.0.1",
-            parts.port or 3306,
-            urllib.parse.unquote(parts.username or "root"),
-            urllib.parse.unquote(parts.password or ""),
-        )
+        from tests import servers
+
+        server = servers.from_url("mysql", url)
+        return cls(server.host, server.port, server.user, server.password)
 
     @classmethod
     def attach(cls, job: dict) -> MySQL:
@@ -150,16 +146,15 @@ class PostgreSQL:
     @classmethod
     def private(cls) -> PostgreSQL:
         """The embedded server in a temporary directory, started as the test suite starts it."""
-        from conftest import _private_postgresql
-        from tests import helpers
+        from tests import servers
 
         tmp = Path(tempfile.mkdtemp(prefix="djimport-bench-"))
         try:
-            server = _private_postgresql(tmp)
+            server = servers.embedded_postgresql(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return cls(server.host, server.port, server.user, helpers.statement_logs[server.host], server.stop, tmp)
+        return cls(server.host, server.port, server.user, server.statement_log, server.stop, tmp)
 
     @classmethod
     def from_url(cls, url: str) -> PostgreSQL:

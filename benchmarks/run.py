@@ -67,7 +67,7 @@ def _proxies(backend, latencies: list[float]):
 def _declare(backend, sizes: list[int]) -> None:
     import datajoint as dj
 
-    from benchmarks import synthetic
+    from tests.synthetic import declare_pipeline
 
     dj.config["database.host"], dj.config["database.port"] = backend.host, backend.port
     dj.config["database.user"], dj.config["database.password"] = backend.user, backend.password
@@ -78,7 +78,7 @@ def _declare(backend, sizes: list[int]) -> None:
     with backend.admin() as admin:
         for n in sizes:
             backend.execute(admin, backend.drop_schema_sql(_schema(n)))
-            synthetic.declare(_schema(n), n)
+            declare_pipeline(_schema(n), n)
 
 
 def _drop(backend, sizes: list[int]) -> None:

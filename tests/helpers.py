@@ -6,13 +6,12 @@ import contextlib
 import re
 import types
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-statement_logs: dict[str, Path] = {}
-"""Host of a PostgreSQL test server -> its log, where it writes every statement (log_statement = all)."""
+from tests import servers
+from tests.servers import LIMITED_USER_PREFIX
 
 
 @dataclass
@@ -48,6 +47,28 @@ def shown(connection, *names: str) -> str:
     return ".".join(mark + name.replace(mark, mark * 2) + mark for name in names)
 
 
+def _split(full_name: str) -> tuple[str, str]:
+    schema, table = re.fullmatch(r"[`\"](.+)[`\"]\.[`\"](.+)[`\"]", full_name).groups()
+    return schema, table
+
+
+def datajoint_foreign_keys(connection, schema: str) -> set[tuple[str, tuple[tuple[str, str], ...], str, str]]:
+    """The foreign keys of ``schema``'s tables as (table, its columns -> referenced columns, referenced schema,
+    referenced table), from DataJoint's own dependency graph: an oracle independent of djimport's key reading."""
+    graph = connection.dependencies
+    graph.load()
+    keys = set()
+    for child in graph.nodes:
+        if child.isdigit() or _split(child)[0] != schema:
+            continue
+        for parent, _, props in graph.in_edges(child, data=True):
+            if parent.isdigit():  # an alias node stands between a child and a parent referenced under other names
+                parent = next(iter(graph.predecessors(parent)))
+            keys.add((_split(child)[1], tuple(sorted(props["attr_map"].items())), *_split(parent)))
+    assert keys, f"DataJoint's dependency graph has no foreign key of {schema}"
+    return keys
+
+
 def create_table_like(connection, schema: str, table: str, like: str) -> None:
     """Create ``table`` with the columns of ``like`` behind DataJoint's back, as another client would."""
     target, source = quote(connection, schema, table), quote(connection, schema, like)
@@ -77,7 +98,7 @@ _LOGGED_STATEMENT = re.compile(rb"\[(\d+)\] LOG:  statement: (.*)")
 def _statement_log(connection) -> Iterator[list[tuple[int, str]]]:
     """The statements the PostgreSQL test server logs inside the block, from every session, as
     (process id of the session, first line of the statement), once the block has ended."""
-    log = statement_logs.get(connection.conn_info["host"])
+    log = servers.statement_log(connection.conn_info["host"])
     if log is None:
         pytest.skip("reading the statements PostgreSQL runs needs the private test server's statement log")
     statements: list[tuple[int, str]] = []
@@ -193,10 +214,6 @@ def signed_in_as_limited_user(connection, password: str, readable: str, monkeypa
             forget_default_connection(close=True)
             monkeypatch.undo()
             dj.conn(reset=True)
-
-
-LIMITED_USER_PREFIX = "dju_"
-"""Users of :func:`limited_user` are named so; the private PostgreSQL server checks their passwords."""
 
 
 @contextlib.contextmanager

@@ -1,10 +1,17 @@
-"""Synthetic DataJoint pipelines of a chosen size, with every tier and part tables."""
+"""Synthetic DataJoint pipelines of a chosen size, with every tier and part tables: the tests' and the benchmarks'."""
 
 from __future__ import annotations
 
 import datajoint as dj
 
 TIERS = ("Manual", "Lookup", "Imported", "Computed")
+# Secondary attributes of a master of each tier, of the types and defaults a pipeline's tables have.
+COLUMNS = (
+    "born = null : date  # birth date\n",
+    'label = "" : varchar(64)  # a label\n',
+    'started = null : datetime\nnote = "" : varchar(255)\n',
+    "score = null : decimal(8,3)\n",
+)
 
 
 def declare_pipeline(
@@ -12,9 +19,9 @@ def declare_pipeline(
 ) -> dict[str, type]:
     """Declare ``tables`` tables (parts included) in ``schema_name``; return the master classes.
 
-    Masters cycle through the four tiers; every third master has a part table;
-    each master after the first depends on an earlier one, alternately in its
-    primary key and in its secondary attributes. Attribute names start with
+    Masters cycle through the four tiers, with secondary attributes of several types
+    and defaults; every third master has a part table; each master after the first depends on an earlier one,
+    alternately in its primary key and in its secondary attributes. Attribute names start with
     ``prefix``; master ``Node<i>`` also references ``upstream[i]`` (a table of
     another schema, whose attributes have another prefix) in its secondary attributes.
     """
@@ -32,11 +39,12 @@ def declare_pipeline(
         body = {
             "definition": (
                 f"# node {i}\n{primary}{prefix}node{i}_id : int\n---\n{secondary}{prefix}value{i} = null : float\n"
+                + COLUMNS[i % 4]
             ),
         }
         with_part = i % 3 == 0 and declared + 2 <= tables
         if with_part:
-            body["Item"] = type("Item", (dj.Part,), {"definition": "-> master\nitem : int\n"})
+            body["Item"] = type("Item", (dj.Part,), {"definition": "-> master\nitem : int\n---\namount = null : decimal(8,3)\n"})
         if TIERS[i % 4] in ("Imported", "Computed"):
             body["make"] = lambda self, key: None
         context[name] = schema(type(name, (getattr(dj, TIERS[i % 4]),), body))

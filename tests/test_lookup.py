@@ -9,8 +9,7 @@ import pytest
 
 import djimport
 from djimport._compat import DataJointError
-from djimport._introspect import list_keys
-from tests.helpers import create_table_like, quote, server_queries
+from tests.helpers import create_table_like, datajoint_foreign_keys, quote, server_queries
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -122,9 +121,9 @@ def test_iteration_gives_the_module_classes_in_dependency_order(university, sess
         assert sorted(classes, key=lambda c: c.table_name) == sorted(
             module.__loader__.classes.values(), key=lambda c: c.table_name)
         position = {cls.table_name: i for i, cls in enumerate(classes)}
-        for fk in list_keys(connection, name).foreign:
-            if fk.ref_schema == name:
-                assert position[fk.ref_table] < position[fk.table], fk
+        for table, _, ref_schema, ref_table in datajoint_foreign_keys(connection, name):
+            if ref_schema == name:
+                assert position[ref_table] < position[table], (table, ref_table)
     ses = list(djimport.load(sessions).schema)
     session = next(i for i, cls in enumerate(ses) if cls.__qualname__ == "Session")
     assert ses[session + 1].__qualname__ == "Session.Trial"  # a part right after its master

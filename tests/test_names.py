@@ -14,32 +14,70 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import djimport
 from djimport import _introspect
+from djimport.cli import main
 from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, create_table_like, drop_schema_raw, quote
 
 FIXED_SQL = {sql for statements in _introspect._SQL.values() for sql in statements.values()}
 HEADING_SQL = {(backend, sql) for backend, statements in _introspect._HEADING_SQL.items() for sql in statements.values()}
 
 
-def _fixed(sql: str, connection, name: str) -> bool:
-    """Whether djimport wrote ``sql`` without the name, or with the name only as a quoted identifier."""
-    quoted = _introspect._compat.quoted(backend(connection), name)
-    return sql in FIXED_SQL or any(
-        sql == template.format(schema=quoted) for on, template in HEADING_SQL if on == backend(connection)
+def _fixed(sql: str, connection, name: str, tables: tuple[str, ...] = ()) -> bool:
+    """Whether djimport wrote ``sql`` without the name, or with the name only as an identifier quoted by the one
+    quoting function: in a heading statement, or in the row counts of some of ``tables``."""
+    on = backend(connection)
+    quoted = _introspect._compat.quoted(on, name)
+    counts = {_introspect._SQL[on]["count_rows"].format(table=_introspect._compat.quoted(on, name, table))
+              for table in tables}
+    return (
+        sql in FIXED_SQL
+        or any(sql == template.format(schema=quoted) for b, template in HEADING_SQL if b == on)
+        or set(sql.split(" UNION ALL ")) <= counts
     )
+
+
+def _named_heading_statement_sent(sent: list[str], connection, name: str) -> bool:
+    """Whether a heading statement that names the schema in its text (`{schema}`) went out: the schema-wide
+    heading read ran (a failure there is silent: DataJoint then reads table by table)."""
+    quoted = _introspect._compat.quoted(backend(connection), name)
+    return any(sql == template.format(schema=quoted) for b, template in HEADING_SQL
+               if b == backend(connection) and "{schema}" in template for sql in sent)
+
+
+class Sent(list):
+    """The text of every statement djimport sent, in order; ``refused``: those the server refused."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: list[tuple[str, BaseException]] = []
+
+    def clear(self) -> None:
+        super().clear()
+        self.refused.clear()
 
 
 @pytest.fixture
 def sent_sql(monkeypatch):
     """The text of every statement djimport sends (they still go to the real server)."""
-    sent: list[str] = []
+    sent = Sent()
     real = _introspect._compat.query
 
     def spy(connection, sql, *args, **kwargs):
         sent.append(sql)
-        return real(connection, sql, *args, **kwargs)
+        try:
+            return real(connection, sql, *args, **kwargs)
+        except Exception as exc:  # noted, and raised on as it came
+            sent.refused.append((sql, exc))
+            raise
 
     monkeypatch.setattr(_introspect._compat, "query", spy)
     return sent
+
+
+def _lineage_table(connection, name: str) -> None:
+    """DataJoint 2's `~lineage` table, as DataJoint declares it (its heading statement names the schema)."""
+    connection.query(f"CREATE TABLE {quote(connection, name, '~lineage')} (table_name varchar(64) NOT NULL, "
+                     "attribute_name varchar(64) NOT NULL, lineage varchar(255) NOT NULL, "
+                     "PRIMARY KEY (table_name, attribute_name))")
 
 
 @contextlib.contextmanager
@@ -138,28 +176,35 @@ def test_any_valid_name_imports_its_own_schema(connection, sent_sql, name):
     name = f"djtest {name}"
     sent_sql.clear()  # hypothesis runs every example with the same fixture
     with raw_schema(connection, name, ("item", "#kind")):
+        _lineage_table(connection, name)
         try:
             module = djimport.load(name)
             assert module.schema.database == name
             assert module.__all__ == ["Item", "Kind"]
             assert module.Kind.heading.names == ["id"]
             assert len(module.Item()) == 0  # DataJoint's own queries reach the right tables
+            assert main(["show", name, "--count"]) == 0  # the row counts name every table
         finally:
             _forget_module(name)
-    assert all(_fixed(sql, connection, name) for sql in sent_sql), sent_sql
+    assert [sql for sql in sent_sql if not _fixed(sql, connection, name, ("item", "#kind"))] == []
+    assert sent_sql.refused == []
+    assert _named_heading_statement_sent(sent_sql, connection, name), sent_sql
 
 
 @pytest.mark.parametrize("name", ["select", "order", "class", "None", "a'b; DROP TABLE item; --", "a_b", "ünï 名前",
                                   "MixedCase", *sorted(MYSQL_ONLY_IMPOSSIBLE)])
-def test_reserved_words_and_punctuation_import_their_schema(connection, name):
+def test_reserved_words_and_punctuation_import_their_schema(connection, sent_sql, name):
     if backend(connection) == "mysql" and name in MYSQL_ONLY_IMPOSSIBLE:
         pytest.skip(f"{name!r} cannot be a MySQL schema name")
     with raw_schema(connection, name):
+        _lineage_table(connection, name)
         try:
             module = djimport.load(name)
             assert module.schema.database == name and len(module.Item()) == 0
         finally:
             _forget_module(name)
+    assert [sql for sql in sent_sql if not _fixed(sql, connection, name)] == [] and sent_sql.refused == []
+    assert _named_heading_statement_sent(sent_sql, connection, name), sent_sql
 
 
 @pytest.fixture
