@@ -12,47 +12,15 @@ same moment may both query (cachetools' documented behaviour for ``lock``).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable
 
 from cachetools import TTLCache, cachedmethod
 
-DEFAULT_TTL = 60.0
-"""Seconds a listing is trusted when neither DJIMPORT_TTL nor :func:`djimport.set_ttl` says otherwise."""
+from ._settings import check_ttl
 
 _MAXSIZE = 4096  # listings are small; this bounds a process that walks thousands of schemas
-
-
-_ttl_set: float | None = None  # by djimport.set_ttl(), which wins over DJIMPORT_TTL
-
-
-def set_default_ttl(ttl: float) -> None:
-    global _ttl_set
-    _ttl_set = check_ttl(ttl)
-
-
-def default_ttl() -> float:
-    """The TTL for new listings caches: :func:`djimport.set_ttl`'s, else ``DJIMPORT_TTL``'s,
-    else :data:`DEFAULT_TTL`."""
-    if _ttl_set is not None:
-        return _ttl_set
-    raw = os.environ.get("DJIMPORT_TTL", "").strip()
-    if not raw:
-        return DEFAULT_TTL
-    try:
-        return check_ttl(float(raw))
-    except ValueError:
-        raise ValueError(
-            f"DJIMPORT_TTL={raw!r} is not a number of seconds >= 0; set it to e.g. DJIMPORT_TTL=60"
-        ) from None
-
-
-def check_ttl(ttl: float) -> float:
-    if not ttl >= 0:  # also rejects NaN
-        raise ValueError(f"TTL must be a number of seconds >= 0, got {ttl!r}")
-    return float(ttl)
 
 
 class Listings:
@@ -84,7 +52,7 @@ class Listings:
     def set_ttl(self, ttl: float) -> None:
         """Use a new TTL from now on; this also forgets every cached listing."""
         with self.lock:
-            self._cache = TTLCache(_MAXSIZE, check_ttl(ttl), timer=self._timer)
+            self._cache: TTLCache[tuple, Any] = TTLCache(_MAXSIZE, check_ttl(ttl), timer=self._timer)
 
     @cachedmethod(lambda self: self._cache, key=lambda self: ("schemas",), lock=lambda self: self.lock)
     def schemas(self) -> tuple:

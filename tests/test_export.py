@@ -8,7 +8,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport._introspect import list_keys
+from djimport._catalog import list_keys
 from djimport.export import export, write
 from tests.helpers import backend, declare_exported
 from tests.sessions import sessions  # noqa: F401  (fixture)

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 import djimport
-from djimport._compat import DataJointError
-from djimport._introspect import list_keys
+from djimport._datajoint import DataJointError
+from djimport._catalog import list_keys
 from tests.helpers import create_table_like, quote, server_queries
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
