@@ -87,7 +87,7 @@ class SchemaLoader:
         return connection, listing
 
     def _not_found_message(self, fullname: str, connection: Connection) -> str:
-        from . import _catalog, _datajoint
+        from . import _catalog, _datajoint  # DataJoint, once a server answered
 
         problem = _catalog.unusable_schema_name(connection, self.schema)
         if problem:

@@ -142,7 +142,7 @@ def add_diagram(commands: argparse._SubParsersAction) -> None:
 def cmd_stubs(args: argparse.Namespace) -> int:
     from . import _datajoint  # DataJoint, once a command runs
     from ._catalog import list_schemas
-    from .stubs import check_stubs, importable, write_stubs
+    from .stubs import check_stubs, importable, write_stubs  # DataJoint, once a command runs
 
     if args.check:
         report = check_stubs(args.output, args.schemas or None, _connection())

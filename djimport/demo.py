@@ -15,10 +15,8 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ._embedded import EmbeddedServer
+from . import _embedded
 
 SCHEMA = "university"
 
@@ -85,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo with parsed arguments; returns the exit status."""
-    from . import _embedded
-
     datadir = args.datadir or _embedded.default_datadir()
     try:
         if args.stop:
@@ -123,7 +119,7 @@ def say(text: str) -> None:
 def _check_datajoint() -> None:
     with warnings.catch_warnings():  # the demo configures DataJoint itself
         warnings.filterwarnings("ignore", message="No datajoint.json found")
-        from . import _datajoint
+        from . import _datajoint  # DataJoint, once the demo runs: not for `djimport --help`
     if not _datajoint.IS_V2:
         raise ImportError(
             f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {_datajoint.dj.__version__}): "
@@ -132,8 +128,6 @@ def _check_datajoint() -> None:
 
 
 def _check_permissions(datadir: Path) -> None:
-    from . import _embedded
-
     loosened = _embedded.loosened_by_start(datadir)
     if loosened:
         raise PermissionError(
@@ -146,22 +140,20 @@ def _check_permissions(datadir: Path) -> None:
         )
 
 
-def _configure_datajoint(server: EmbeddedServer) -> None:
-    import datajoint as dj
-
-    from ._embedded import USER
+def _configure_datajoint(server: _embedded.EmbeddedServer) -> None:
+    import datajoint as dj  # DataJoint, once the demo runs: not for `djimport --help`
 
     dj.config["database.backend"] = "postgresql"
     dj.config["database.host"] = server.host
     dj.config["database.port"] = server.port
-    dj.config["database.user"] = USER
+    dj.config["database.user"] = _embedded.USER
     dj.config["database.password"] = ""
     dj.config["database.use_tls"] = False
     dj.conn(reset=True)
 
 
 def _load_example() -> None:
-    import datajoint as dj
+    import datajoint as dj  # DataJoint, once the demo runs: not for `djimport --help`
 
     from . import _catalog, example
 
