@@ -10,7 +10,7 @@ import keyword
 import sys
 import types
 from pathlib import Path
-from typing import Any, TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ._finder import finder, install
 from ._loader import SchemaModule
@@ -179,7 +179,7 @@ def table(full_name: str | tuple[str, str]) -> type[Any]:
     when there is no such schema.
     """
     schema, name = split_full_name(full_name)
-    module = resolve(schema)
+    module = resolve(load(schema))
     loader = module.__loader__
     if name not in loader.classes:
         importlib.reload(module)

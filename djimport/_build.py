@@ -8,7 +8,7 @@ reloads and calls :func:`update`. DataJoint is imported with this module.
 from __future__ import annotations
 
 import graphlib
-import inspect
+import sys
 import threading
 import types
 import warnings
@@ -221,18 +221,18 @@ class ModuleSchema(dj.Schema):  # type: ignore[misc]
 
     def __call__(self, cls: type[Any], *, context: dict | None = None) -> type[Any]:
         if context is None:
-            caller = inspect.currentframe().f_back  # type: ignore[union-attr]
-            assert caller is not None
+            caller = sys._getframe(1)
             # The module's classes first, so that `-> Student` works as well as `-> uni.Student`.
             context = {**self.context, **caller.f_globals, **caller.f_locals}
             del caller
         loader = self.context["__loader__"]
+        backend = _datajoint.backend(self.connection)
         with statement_lock(self.connection):
             if not self.create_tables and not table_exists(self.connection, self.database, cls.table_name):
                 module = self.context["__name__"]
                 root, _, schema = module.partition(".")
                 name = schema if root == DEFAULT_ROOT else module  # what create_tables() takes
-                table = quoted(_datajoint.backend(self.connection), self.database, cls.table_name)
+                table = quoted(backend, self.database, cls.table_name)
                 raise _datajoint.DataJointError(
                     f"Table {table} does not exist and {module} was imported without create_tables. Declare it inside "
                     f"`with djimport.create_tables({name!r}):`."
@@ -245,13 +245,13 @@ class ModuleSchema(dj.Schema):  # type: ignore[misc]
             # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
             if self.create_tables and not table_exists(self.connection, self.database, cls.table_name):
                 raise _datajoint.DataJointError(
-                    f"Cannot declare table {quoted(_datajoint.backend(self.connection), self.database, cls.table_name)}: the "
-                    f"server did not create it. Check that your user has the CREATE privilege on schema "
-                    f"{quoted(_datajoint.backend(self.connection), self.database)}."
+                    f"Cannot declare table {quoted(backend, self.database, cls.table_name)}: the server did not "
+                    f"create it. Check that your user has the CREATE privilege on schema "
+                    f"{quoted(backend, self.database)}."
                 ) from failure
             if failure is not None:
                 raise failure
-        adopt(self.context["__loader__"], self.context, cls)
+        adopt(loader, self.context, cls)
         return cls
 
 

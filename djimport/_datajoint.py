@@ -212,7 +212,8 @@ def forget_dependencies(connection: Connection) -> None:
 
 def make_table_class(table_name: str, tier: type[Any], module_name: str, master: type[Any] | None = None) -> type[Any]:
     name = class_name(table_name)
-    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": f"{master.__qualname__}.{name}" if master else name}
+    qualname = f"{master.__qualname__}.{name}" if master else name
+    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname}
     if master is not None:
         namespace.update(definition=..., _master=master)
     return type(name, (tier,), namespace)

@@ -43,7 +43,8 @@ class SchemaFinder:
             if package is None or not package.mounted:
                 return None
             # Loaders by protocol: subclassing importlib.abc.Loader would cost its import at start-up.
-            return ModuleSpec(fullname, RootPackageLoader(), origin="djimport", is_package=True)  # type: ignore[arg-type]
+            loader = RootPackageLoader()
+            return ModuleSpec(fullname, loader, origin="djimport", is_package=True)  # type: ignore[arg-type]
         # importlib.reload() passes the module as target: hand back its own spec so a
         # reload that fails leaves __spec__ and __loader__ exactly as they were.
         spec: ModuleSpec | None = getattr(target, "__spec__", None)

@@ -188,4 +188,5 @@ def track(connection: Connection, database: str, ttl: Callable[[], float]) -> No
 
 def heading_of(connection: Connection, database: str, table_name: str, context: dict) -> SchemaHeading:
     """The lazy heading of one table of a module (``context`` is the module's namespace)."""
-    return SchemaHeading(table_info=TableInfo(conn=connection, database=database, table_name=table_name, context=context))
+    info = TableInfo(conn=connection, database=database, table_name=table_name, context=context)
+    return SchemaHeading(table_info=info)

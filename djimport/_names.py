@@ -1,10 +1,9 @@
-"""Names of schemas and tables: quoting them as the server does, reading full names, finding a module's class by name."""
+"""Names of schemas and tables: quoted as the server quotes them, full names read, a module's class found by name."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 # `schema`.`table` (MySQL), "schema"."table" (PostgreSQL) or schema.table.
 _PART = r'`(?P<{0}1>[^`]+)`|"(?P<{0}2>[^"]+)"|(?P<{0}3>[^.`"]+)'

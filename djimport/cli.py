@@ -17,7 +17,7 @@ import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
 from ._failures import explain

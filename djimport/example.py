@@ -10,11 +10,10 @@ test suite both load this example.
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime
 import random
 import re
+from typing import Any
 
 import datajoint as dj
 
