@@ -7,7 +7,6 @@ reloads and calls :func:`update`. DataJoint is imported with this module.
 
 from __future__ import annotations
 
-import graphlib
 import sys
 import threading
 import types
@@ -289,6 +288,8 @@ def declaration_order(schema: str, classes: dict[str, type[Any]], keys: Keys) ->
 
 def _topological(graph: dict[str, list[str]], name: Callable[[str], str]) -> list[str]:
     """The nodes of ``graph`` (node -> nodes it comes after), each after those; by ``name`` otherwise."""
+    import graphlib  # to order tables for export and iteration, not to build a module
+
     sorter = graphlib.TopologicalSorter(graph)
     sorter.prepare()
     order = []

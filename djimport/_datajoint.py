@@ -226,15 +226,18 @@ def attach_schema(schema: Any, connection: Connection, database: str) -> None:
     connection.register(schema)  # type: ignore[attr-defined]
 
 
-_PG_DEFAULT = re.compile(
+# Patterns of definition(), as text: compiled on first use (re caches them), not when a module is built.
+# A PostgreSQL default expression as DataJoint 2.x prints it in a definition: `x='0'::smallint`,
+# `note="''::character varying"` (string attributes get double quotes).
+_PG_DEFAULT = (
     r"""=("?)'((?:[^']|'')*)'::(?:"[^"]*"|[a-z][\w ]*)(?:\.(?:"[^"]*"|\w+))?(?:\([\d, ]*\))?\1(?=\s*:)"""
 )
 
 
 # A server-side timestamp default as DataJoint prints it: MariaDB stores CURRENT_TIMESTAMP (and NOW(), ...)
 # as `current_timestamp()`, which DataJoint quotes like a string in some temporal types.
-_SERVER_TIMESTAMP = re.compile(r'"?current_timestamp(?:\(\)|(\(\d+\)))?"?', re.I)
-_TEMPORAL = re.compile(r"(timestamp|datetime|date|time|year)\b", re.I)
+_SERVER_TIMESTAMP = r'(?i)"?current_timestamp(?:\(\)|(\(\d+\)))?"?'
+_TEMPORAL = r"(?i)(timestamp|datetime|date|time|year)\b"
 
 
 def definition(table_class: type[Any], context: dict) -> str:
@@ -248,8 +251,8 @@ def definition(table_class: type[Any], context: dict) -> str:
     """
     text = table_class().describe(context=context)
     for attribute in table_class.heading.attributes.values():
-        match = attribute.default and _SERVER_TIMESTAMP.fullmatch(attribute.default)
-        if match and _TEMPORAL.match(attribute.type):
+        match = attribute.default and re.fullmatch(_SERVER_TIMESTAMP, attribute.default)
+        if match and re.match(_TEMPORAL, attribute.type):
             text = re.sub(
                 rf"^{re.escape(attribute.name)}={re.escape(attribute.default)}(?=\s*:)",
                 lambda _: f"{attribute.name}=CURRENT_TIMESTAMP{match.group(1) or ''}",
@@ -266,7 +269,7 @@ def definition(table_class: type[Any], context: dict) -> str:
         return "=" + json.dumps(literal)
 
     text = re.sub(r"(?<=: )(timestamp|time)(\(\d+\))? without time zone\b", r"\1\2", text)
-    return _PG_DEFAULT.sub(value, text)
+    return re.sub(_PG_DEFAULT, value, text)
 
 
 def declared_comment(table_class: type[Any]) -> str:

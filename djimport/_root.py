@@ -3,7 +3,6 @@ DataJoint connection and its listings cache, and the registry of roots (:data:`r
 
 from __future__ import annotations
 
-import functools
 import importlib
 import keyword
 import sys
@@ -11,11 +10,11 @@ import types
 from importlib.machinery import ModuleSpec
 from typing import TYPE_CHECKING, Callable
 
+from ._cache import Listings
 from ._settings import default_ttl
 from ._timeout import bounded
 
 if TYPE_CHECKING:
-    from ._cache import Listings
     from ._catalog import TableRow
     from ._datajoint import Connection
 
@@ -32,14 +31,7 @@ class Root:
         self.name = name
         self._connect = connect
         self.mounted = mounted  # True: no package on disk, the finder makes the root package itself
-        self._ttl = default_ttl()
-
-    @functools.cached_property
-    def listings(self) -> Listings:
-        """The root's schema and table listings, each kept for the TTL."""
-        from ._cache import Listings  # cachetools, once a schema is imported: not at start-up
-
-        return Listings(self._fetch_schemas, self._fetch_tables, self._ttl)
+        self.listings = Listings(self._fetch_schemas, self._fetch_tables, default_ttl())
 
     def connection(self) -> Connection:
         """The root's connection, opened if need be within ``DJIMPORT_TIMEOUT``."""
