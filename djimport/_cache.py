@@ -1,58 +1,25 @@
 """The TTL cache of one server's schema and table listings.
 
 Listings are what an import asks the server for: which schemas exist, and
-which tables one schema holds. They are kept for ``ttl`` seconds in a
-:class:`cachetools.TTLCache` so that reloads and repeated imports within that
-time cost no query.
+which tables one schema holds. They are kept for ``ttl`` seconds so that
+reloads and repeated imports within that time cost no query. The cache is a
+plain dict of ``key -> (expiry, listing)``: importing cachetools for it cost
+about as much as building a 10-table module.
 
 Thread safety: every read and write of the cache holds ``self.lock``; the
 queries themselves run without it, so two threads that miss the cache at the
-same moment may both query (cachetools' documented behaviour for ``lock``).
+same moment may both query, and the later answer is kept.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable
 
-from cachetools import TTLCache, cachedmethod
-
-DEFAULT_TTL = 60.0
-"""Seconds a listing is trusted when neither DJIMPORT_TTL nor :func:`djimport.set_ttl` says otherwise."""
+from ._settings import check_ttl
 
 _MAXSIZE = 4096  # listings are small; this bounds a process that walks thousands of schemas
-
-
-_ttl_set: float | None = None  # by djimport.set_ttl(), which wins over DJIMPORT_TTL
-
-
-def set_default_ttl(ttl: float) -> None:
-    global _ttl_set
-    _ttl_set = check_ttl(ttl)
-
-
-def default_ttl() -> float:
-    """The TTL for new listings caches: :func:`djimport.set_ttl`'s, else ``DJIMPORT_TTL``'s,
-    else :data:`DEFAULT_TTL`."""
-    if _ttl_set is not None:
-        return _ttl_set
-    raw = os.environ.get("DJIMPORT_TTL", "").strip()
-    if not raw:
-        return DEFAULT_TTL
-    try:
-        return check_ttl(float(raw))
-    except ValueError:
-        raise ValueError(
-            f"DJIMPORT_TTL={raw!r} is not a number of seconds >= 0; set it to e.g. DJIMPORT_TTL=60"
-        ) from None
-
-
-def check_ttl(ttl: float) -> float:
-    if not ttl >= 0:  # also rejects NaN
-        raise ValueError(f"TTL must be a number of seconds >= 0, got {ttl!r}")
-    return float(ttl)
 
 
 class Listings:
@@ -75,26 +42,40 @@ class Listings:
         self._fetch_tables = fetch_tables
         self._timer = timer
         self.lock = threading.RLock()
+        self._cache: dict[Hashable, tuple[float, Any]] = {}  # key -> (expiry on the timer, listing)
         self.set_ttl(ttl)
 
     @property
     def ttl(self) -> float:
-        return self._cache.ttl
+        return self._ttl
 
     def set_ttl(self, ttl: float) -> None:
         """Use a new TTL from now on; this also forgets every cached listing."""
         with self.lock:
-            self._cache = TTLCache(_MAXSIZE, check_ttl(ttl), timer=self._timer)
+            self._ttl = check_ttl(ttl)
+            self._cache.clear()
 
-    @cachedmethod(lambda self: self._cache, key=lambda self: ("schemas",), lock=lambda self: self.lock)
     def schemas(self) -> tuple:
         """Names of the schemas the user can see."""
-        return self._fetch_schemas()
+        return self._cached(("schemas",), self._fetch_schemas)
 
-    @cachedmethod(lambda self: self._cache, key=lambda self, schema: ("tables", schema), lock=lambda self: self.lock)
     def tables(self, schema: str) -> tuple | None:
         """Rows of the tables in ``schema``, or None if there is no such schema."""
-        return self._fetch_tables(schema)
+        return self._cached(("tables", schema), lambda: self._fetch_tables(schema))
+
+    def _cached(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
+        with self.lock:
+            entry = self._cache.get(key)
+            if entry is not None and self._timer() < entry[0]:
+                return entry[1]
+        listing = fetch()
+        with self.lock:
+            if len(self._cache) >= _MAXSIZE:
+                now = self._timer()
+                for stale in [k for k, (expiry, _) in self._cache.items() if expiry <= now] or [next(iter(self._cache))]:
+                    del self._cache[stale]
+            self._cache[key] = (self._timer() + self._ttl, listing)
+        return listing
 
     def forget(self, *keys: Hashable) -> None:
         """Drop the listing of each schema named (and the schema list)."""

@@ -10,6 +10,7 @@ directory.
 from __future__ import annotations
 
 import os
+import types
 import stat
 import warnings
 from dataclasses import dataclass
@@ -64,12 +65,12 @@ def loosened_by_start(datadir: Path) -> list[Path]:
     """
     if not _root():
         return []
-    package = Path(_pgserver().__file__).resolve().parent
+    package = Path(str(_pgserver().__file__)).resolve().parent
     above = {*Path(datadir).expanduser().resolve().parents, *package.parents}
     return sorted(path for path in above if path.exists() and path.stat().st_mode & _GO_RX != _GO_RX)
 
 
-def _pgserver():
+def _pgserver() -> types.ModuleType:
     try:
         with warnings.catch_warnings():  # it computes a runtime directory on import, warning when there is none
             warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")

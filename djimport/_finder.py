@@ -12,10 +12,10 @@ import sys
 import threading
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping, Sequence
 
-if TYPE_CHECKING:
-    from ._root import Root
+from ._loader import SchemaLoader
+from ._root import RootPackageLoader, roots
 
 
 def schema_of(fullname: str, roots: Mapping[str, object]) -> tuple[str, str] | None:
@@ -31,34 +31,31 @@ def schema_of(fullname: str, roots: Mapping[str, object]) -> tuple[str, str] | N
 
 
 class SchemaFinder:
-    """Finds the module of database schema ``schema`` under each registered root,
+    """Finds the module of database schema ``schema`` under each registered root (:data:`._root.roots`),
     and the package of each root that :func:`djimport.mount` made."""
 
-    def __init__(self) -> None:
-        self.roots: dict[str, Root] = {}
-
-    def find_spec(self, fullname: str, path: object = None, target: ModuleType | None = None) -> ModuleSpec | None:
-        hit = schema_of(fullname, self.roots)
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        hit = schema_of(fullname, roots)
         if hit is None:
-            root = self.roots.get(fullname)
-            if root is None or not root.mounted:
+            package = roots.get(fullname)
+            if package is None or not package.mounted:
                 return None
-            from ._root import RootPackageLoader
-
-            return ModuleSpec(fullname, RootPackageLoader(), origin="djimport", is_package=True)
+            # Loaders by protocol: subclassing importlib.abc.Loader would cost its import at start-up.
+            loader = RootPackageLoader()
+            return ModuleSpec(fullname, loader, origin="djimport", is_package=True)  # type: ignore[arg-type]
         # importlib.reload() passes the module as target: hand back its own spec so a
         # reload that fails leaves __spec__ and __loader__ exactly as they were.
-        spec = getattr(target, "__spec__", None)
+        spec: ModuleSpec | None = getattr(target, "__spec__", None)
         if spec is not None and spec.name == fullname and spec.loader is not None:
             return spec
-        from ._loader import SchemaLoader
-
         root, schema = hit
-        return ModuleSpec(fullname, SchemaLoader(self.roots[root], schema), origin="djimport")
+        return ModuleSpec(fullname, SchemaLoader(roots[root], schema), origin="djimport")  # type: ignore[arg-type]
 
     def invalidate_caches(self) -> None:
         """Forget every cached listing (called by ``importlib.invalidate_caches()``)."""
-        for root in list(self.roots.values()):
+        for root in list(roots.values()):
             root.listings.clear()
 
 

@@ -1,13 +1,22 @@
-"""A root package name (``djschemas``) bound to one DataJoint connection and its listings cache."""
+"""Roots: a root package name (``djschemas``, or one made by :func:`djimport.mount`) bound to one
+DataJoint connection and its listings cache, and the registry of roots (:data:`roots`)."""
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
+import keyword
+import sys
+import types
+from importlib.machinery import ModuleSpec
+from typing import TYPE_CHECKING, Callable
 
-from ._cache import Listings, default_ttl
+from ._cache import Listings
+from ._settings import default_ttl
 from ._timeout import bounded
 
-DEFAULT_ROOT = "djschemas"
+if TYPE_CHECKING:
+    from ._catalog import TableRow
+    from ._datajoint import Connection
 
 
 class Root:
@@ -18,66 +27,68 @@ class Root:
     DataJoint itself is imported on first use, never at start-up.
     """
 
-    def __init__(self, name: str, connect: Callable[[], object] | None = None, *, mounted: bool = False) -> None:
+    def __init__(self, name: str, connect: Callable[[], Connection] | None = None, *, mounted: bool = False) -> None:
         self.name = name
         self._connect = connect
         self.mounted = mounted  # True: no package on disk, the finder makes the root package itself
         self.listings = Listings(self._fetch_schemas, self._fetch_tables, default_ttl())
 
-    def connection(self):
+    def connection(self) -> Connection:
         """The root's connection, opened if need be within ``DJIMPORT_TIMEOUT``."""
         if self._connect is None:
-            from . import _compat
+            from . import _datajoint  # DataJoint, once a server is used
 
-            existing = _compat.existing_default_connection()
+            existing = _datajoint.existing_default_connection()
             if existing is not None:
                 return existing  # nothing to wait for: no helper thread
         return bounded(self._connection)
 
-    def _connection(self):
+    def _connection(self) -> Connection:
         if self._connect is None:
-            from . import _compat
+            from . import _datajoint  # DataJoint, once a server is used
 
-            return _compat.default_connection()
+            return _datajoint.default_connection()
         return self._connect()
 
     def describe(self) -> str:
         """``user@host:port`` of the server, without connecting."""
-        from . import _compat
+        from . import _datajoint  # DataJoint, once a server is used
 
         if self._connect is None:
-            return _compat.describe_default()
-        return _compat.describe(self._connect())
+            return _datajoint.describe_default()
+        return _datajoint.describe(self._connect())
 
     def failure(self, exc: BaseException) -> str:
         """Why the server could not be used (:func:`._failures.explain`), naming it but never the password."""
-        from . import _compat
-        from ._failures import explain
+        from . import _datajoint  # DataJoint, once a server is used
+        from ._failures import explain  # its patterns, once something failed: not at start-up
 
-        return explain(exc, self.describe(), self.name if self.mounted else None, _compat.IS_V2)
+        return explain(exc, self.describe(), self.name if self.mounted else None, _datajoint.IS_V2)
 
     def _fetch_schemas(self) -> tuple[str, ...]:
-        from ._introspect import list_schemas
+        from ._catalog import list_schemas  # DataJoint, once a server is used
 
         return bounded(lambda: list_schemas(self._connection()))
 
-    def _fetch_tables(self, schema: str):
-        from ._introspect import list_tables
+    def _fetch_tables(self, schema: str) -> tuple[TableRow, ...] | None:
+        from ._catalog import list_tables  # DataJoint, once a server is used
 
         return bounded(lambda: list_tables(self._connection(), schema))
 
 
-def register(name: str, connect: Callable[[], object] | None = None) -> Root:
-    """The root called ``name``, registered with the finder on first call."""
-    from ._finder import finder
+roots: dict[str, Root] = {}
+"""The registered roots by name: ``djschemas`` once imported, and each :func:`djimport.mount`."""
 
-    root = finder.roots.get(name)
+
+def register(name: str, connect: Callable[[], Connection] | None = None) -> Root:
+    """The root called ``name``, registered on first call."""
+    root = roots.get(name)
     if root is None:
-        root = finder.roots[name] = Root(name, connect)
+        root = roots[name] = Root(name, connect)
     return root
 
 
-def package_functions(package: str):
+def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` (PEP 562) for a root package.
 
     ``djschemas.uni`` imports the schema module on first access, and
@@ -85,22 +96,17 @@ def package_functions(package: str):
     tab completion, and nothing of the package's own; other names are reached
     with :func:`djimport.load`.
     """
-    import importlib
-    import keyword
-    import sys
 
-    def __getattr__(name: str):
+    def __getattr__(name: str) -> types.ModuleType:
         if name.startswith("_"):  # dunder probes from IPython, pickle, inspect, ...
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         return importlib.import_module(f"{package}.{name}")
 
     def __dir__() -> list[str]:
-        from ._finder import finder
-
-        root = finder.roots[package]
+        root = roots[package]
         try:
             schemas = root.listings.schemas()
-        except Exception as exc:  # as an import of a schema would fail
+        except Exception as exc:  # as an import of a schema would fail: an ImportError that explains it
             raise ImportError(f"Cannot list the schemas of {package}: {root.failure(exc)}", name=package) from exc
         names = {name for name in vars(sys.modules[package]) if not name.startswith("_")}  # imported schemas
         names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))
@@ -113,14 +119,12 @@ class RootPackageLoader:
     """Makes the package of a mounted root: no files, ``__path__ == []``, and the
     same lazy ``__getattr__`` and ``__dir__`` as ``djschemas``."""
 
-    def create_module(self, spec):
+    def create_module(self, spec: ModuleSpec) -> None:
         return None  # the default module
 
-    def exec_module(self, module) -> None:
-        from ._finder import finder
-
-        root = finder.roots[module.__name__]
+    def exec_module(self, module: types.ModuleType) -> None:
+        root = roots[module.__name__]
         module.__doc__ = (
             f"DataJoint schemas of {root.describe()}, as modules: ``import {root.name}.<schema>`` (djimport.mount)."
         )
-        module.__getattr__, module.__dir__ = package_functions(module.__name__)
+        module.__getattr__, module.__dir__ = package_functions(module.__name__)  # type: ignore[method-assign]

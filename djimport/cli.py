@@ -17,9 +17,15 @@ import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
+from ._failures import explain
+from ._loader import SchemaModule
 from .demo import register as demo_register
+
+if TYPE_CHECKING:
+    from ._datajoint import Connection
 
 
 class CommandError(Exception):
@@ -27,12 +33,12 @@ class CommandError(Exception):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from . import _compat
-    from ._introspect import list_all_tables
+    from . import _datajoint  # DataJoint, once a command runs
+    from ._catalog import list_all_tables
 
     listing = list_all_tables(_connection())
     counts = {
-        schema: sum(1 for table in tables if _compat.tier_of(table)[0] is not None)
+        schema: sum(1 for table in tables if _datajoint.tier_of(table)[0] is not None)
         for schema, tables in listing.items()
     }
     if args.json:
@@ -52,21 +58,21 @@ def add_list(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from . import _compat
-    from ._introspect import count_rows, list_keys
+    from . import _datajoint  # DataJoint, once a command runs
+    from ._catalog import count_rows, list_keys
 
     module = _load(args.schema)
     loader = module.__loader__
     connection = loader.root.connection()
     keys = list_keys(connection, loader.schema)
-    comments = {row.name: row.comment for row in loader.listing}
+    comments = {row.name: row.comment for row in loader.listing or ()}
     counts = count_rows(connection, loader.schema, sorted(loader.classes)) if args.count else {}
 
-    def entry(table: str, cls: type) -> dict:
+    def entry(table: str, cls: type[Any]) -> dict:
         item = {
             "class": cls.__qualname__,
             "table": table,
-            "tier": _compat.tier_of(table)[0].__name__,
+            "tier": _datajoint.tier_of(table)[0].__name__,
             "primary_key": list(keys.primary.get(table, ())),
             "comment": comments.get(table, ""),
         }
@@ -76,7 +82,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     tables = []
     for table, cls in sorted(loader.classes.items(), key=lambda item: item[1].__qualname__):
-        master = _compat.tier_of(table)[1]
+        master = _datajoint.tier_of(table)[1]
         if master is None:
             tables.append({**entry(table, cls), "parts": []})
         else:  # the module only has parts whose master it has, sorted after it
@@ -109,13 +115,11 @@ def add_show(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    from .diagram import diagram, save
-
     if bool(args.schemas) == args.all:
         args.parser.error("name one or more schemas, or --all for every schema")
     if args.all:
         _connection()  # an unreachable server is reported in one line
-    path = save(diagram(*(_load(schema) for schema in args.schemas)), args.output)
+    path = save_diagram(diagram(*(_load(schema) for schema in args.schemas)), args.output)
     print(f"wrote {path}")
     return 0
 
@@ -136,16 +140,16 @@ def add_diagram(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_stubs(args: argparse.Namespace) -> int:
-    from . import _compat
-    from ._introspect import list_schemas
-    from .stubs import check_stubs, importable, write_stubs
+    from . import _datajoint  # DataJoint, once a command runs
+    from ._catalog import list_schemas
+    from .stubs import check_stubs, importable, write_stubs  # DataJoint, once a command runs
 
     if args.check:
         report = check_stubs(args.output, args.schemas or None, _connection())
         if not report:
-            print(f"the stubs in {args.output / 'djschemas'} match {_compat.describe_default()}")
+            print(f"the stubs in {args.output / 'djschemas'} match {_datajoint.describe_default()}")
             return 0
-        print(f"the stubs in {args.output / 'djschemas'} differ from {_compat.describe_default()}:")
+        print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
         print("\n".join(report))
         names = " ".join(args.schemas)
         print(f"update them with: djimport stubs {names + ' ' if names else ''}-o {args.output}")
@@ -162,7 +166,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
         _load(schema)
     written = write_stubs(schemas, args.output)
-    print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_compat.describe_default()})")
+    print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_datajoint.describe_default()})")
     return 0
 
 
@@ -183,7 +187,7 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export
+    from .export import export  # DataJoint, once a command runs
 
     source = export(_load(args.schema))
     if args.output is None:
@@ -205,7 +209,7 @@ def add_export(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_export)
 
 
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], object], ...] = (
     demo_register, add_list, add_show, add_diagram, add_stubs, add_export,
 )
 
@@ -230,8 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # DataJoint's notices about its own set-up (no datajoint.json, MariaDB support, ...)
         # would bury the command's output and its one-line errors.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"datajoint(\.|$)")
-        from ._compat import DataJointError, logs_to_stderr
-        from .diagram import DotNotFound
+        from ._datajoint import DataJointError, logs_to_stderr  # DataJoint, once a command runs
 
         try:
             with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
@@ -241,31 +244,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
 
 
-def _connection():
-    from . import _compat
-    from ._failures import explain
+def _connection() -> Connection:
+    from . import _datajoint  # DataJoint, once a command runs
 
     try:
-        return _compat.default_connection()
+        return _datajoint.default_connection()
     except Exception as exc:  # whatever the driver raises: the user needs the one line, not its traceback
-        raise CommandError(explain(exc, _compat.describe_default(), None, _compat.IS_V2)) from exc
+        raise CommandError(explain(exc, _datajoint.describe_default(), None, _datajoint.IS_V2)) from exc
 
 
-def _load(schema: str):
-    from . import load
-
+def _load(schema: str) -> SchemaModule:
     try:
-        return load(schema)
+        return resolve(load(schema))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
 
 
 def _diagram_path(text: str) -> Path:
-    from .diagram import FORMATS
-
     path = Path(text)
-    if path.suffix.lstrip(".").lower() not in FORMATS:
-        raise argparse.ArgumentTypeError(f"{text!r} does not end in {', '.join('.' + f for f in FORMATS)}")
+    if path.suffix.lstrip(".").lower() not in DIAGRAM_FORMATS:
+        raise argparse.ArgumentTypeError(f"{text!r} does not end in {', '.join('.' + f for f in DIAGRAM_FORMATS)}")
     return path
 
 

@@ -16,6 +16,8 @@ import time
 import warnings
 from pathlib import Path
 
+from . import _embedded
+
 SCHEMA = "university"
 
 TOUR = [
@@ -31,8 +33,7 @@ TOUR = [
     ("The diagram of the schema, drawn with graphviz (SVG when Graphviz's `dot` is installed, else DOT text), "
      "saved in `folder`, the directory that holds the server's data directory.",
      "import djimport, shutil\n"
-     "from djimport.diagram import save\n"
-     "save(djimport.diagram(uni), folder / ('university.svg' if shutil.which('dot') else 'university.dot'))"),
+     "djimport.save_diagram(djimport.diagram(uni), folder / ('university.svg' if shutil.which('dot') else 'university.dot'))"),
     ("New tables are declared only inside djimport.create_tables.",
      "import datajoint as dj\n"
      "with djimport.create_tables(uni):\n"
@@ -65,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
-def register(subparsers) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``demo`` command to an argparse ``subparsers`` object; it sets ``func=run``."""
     parser = subparsers.add_parser("demo", help="tour djimport on an embedded PostgreSQL server", description=__doc__)
     add_arguments(parser)
@@ -82,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo with parsed arguments; returns the exit status."""
-    from . import _embedded
-
     datadir = args.datadir or _embedded.default_datadir()
     try:
         if args.stop:
@@ -120,17 +119,15 @@ def say(text: str) -> None:
 def _check_datajoint() -> None:
     with warnings.catch_warnings():  # the demo configures DataJoint itself
         warnings.filterwarnings("ignore", message="No datajoint.json found")
-        from . import _compat
-    if not _compat.IS_V2:
+        from . import _datajoint  # DataJoint, once the demo runs: not for `djimport --help`
+    if not _datajoint.IS_V2:
         raise ImportError(
-            f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {_compat.dj.__version__}): "
+            f"the demo runs on PostgreSQL, which needs DataJoint 2.x (found {_datajoint.dj.__version__}): "
             "pip install 'datajoint>=2'"
         )
 
 
 def _check_permissions(datadir: Path) -> None:
-    from . import _embedded
-
     loosened = _embedded.loosened_by_start(datadir)
     if loosened:
         raise PermissionError(
@@ -143,28 +140,26 @@ def _check_permissions(datadir: Path) -> None:
         )
 
 
-def _configure_datajoint(server) -> None:
-    import datajoint as dj
-
-    from ._embedded import USER
+def _configure_datajoint(server: _embedded.EmbeddedServer) -> None:
+    import datajoint as dj  # DataJoint, once the demo runs: not for `djimport --help`
 
     dj.config["database.backend"] = "postgresql"
     dj.config["database.host"] = server.host
     dj.config["database.port"] = server.port
-    dj.config["database.user"] = USER
+    dj.config["database.user"] = _embedded.USER
     dj.config["database.password"] = ""
     dj.config["database.use_tls"] = False
     dj.conn(reset=True)
 
 
 def _load_example() -> None:
-    import datajoint as dj
+    import datajoint as dj  # DataJoint, once the demo runs: not for `djimport --help`
 
-    from . import _introspect, example
+    from . import _catalog, example
 
     connection = dj.conn()
-    if _introspect.list_tables(connection, SCHEMA) is not None:
-        if _introspect.table_exists(connection, SCHEMA, "advisor"):  # left by a run that stopped half-way
+    if _catalog.list_tables(connection, SCHEMA) is not None:
+        if _catalog.table_exists(connection, SCHEMA, "advisor"):  # left by a run that stopped half-way
             dj.FreeTable(connection, f"{SCHEMA}.advisor").drop_quick()
         return
     say(f"Loading the university example into schema `{SCHEMA}` ...")
@@ -187,7 +182,8 @@ def _tour(folder: Path) -> None:
 
 def _blocks(source: str) -> list[str]:
     """Split ``source`` into the statements an interactive session would run one at a time."""
-    blocks, lines = [], []
+    blocks: list[str] = []
+    lines: list[str] = []
     for line in source.splitlines():
         if lines and line and not line[0].isspace():
             blocks.append("\n".join(lines).rstrip())

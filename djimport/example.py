@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime
 import random
 import re
+from typing import Any
 
 import datajoint as dj
 
-from ._compat import IS_V2
+from ._datajoint import IS_V2, Connection
 
 DEFINITIONS = {
     "Student": ("Manual", """
@@ -112,13 +113,13 @@ SPLIT = {"Department": "catalog", "Course": "catalog", "LetterGrade": "catalog",
 """Table class -> the schema (suffix) it goes to when the example is split over three schemas."""
 
 
-def declare(schema_name: str, connection=None, split: bool = False) -> dict[str, type]:
+def declare(schema_name: str, connection: Connection | None = None, split: bool = False) -> dict[str, type[Any]]:
     """Declare the university tables in ``schema_name`` and return their classes.
 
     With ``split``, the tables go to three schemas, ``<schema_name>_catalog``,
     ``_people`` and ``_enrollment`` (:data:`SPLIT`), linked by foreign keys.
     """
-    context: dict[str, type] = {}
+    context: dict[str, type[Any]] = {}
     schemas: dict[str, dj.Schema] = {}
     for name, (tier, _) in DEFINITIONS.items():
         target = f"{schema_name}_{SPLIT[name]}" if split else schema_name
@@ -129,10 +130,10 @@ def declare(schema_name: str, connection=None, split: bool = False) -> dict[str,
     return context
 
 
-def fill(tables: dict[str, type], students: int = 60, seed: int = 0) -> None:
+def fill(tables: dict[str, type[Any]], students: int = 60, seed: int = 0) -> None:
     """Insert a few hundred rows of made-up but consistent data."""
 
-    def insert(name: str, rows: list[tuple], **options) -> None:
+    def insert(name: str, rows: list[tuple], **options: Any) -> None:
         table = tables[name]  # DataJoint 2.x deprecates positional rows: name the fields
         table.insert([dict(zip(table.heading.names, row)) for row in rows], **options)
 

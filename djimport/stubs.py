@@ -16,7 +16,14 @@ import keyword
 import types
 from pathlib import Path
 
-from .diagram import modelled, schema_module
+from . import _datajoint
+from ._api import resolve
+from ._build import modelled
+from ._catalog import list_columns_of, list_keys_of, list_schemas
+from ._datajoint import Connection
+from ._root import register
+from ._settings import DEFAULT_ROOT
+from .export import definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
 
@@ -45,10 +52,7 @@ _PACKAGE_STUB = '''"""DataJoint schemas as modules (djimport). Stubs written by 
 
 def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     """The text of the ``.pyi`` stub of one schema module."""
-    from . import _compat
-    from .export import definitions, text_block
-
-    module = schema_module(module_or_schema_name)
+    module = resolve(module_or_schema_name)
     loader = module.__loader__
     texts = definitions(module)
     out = [
@@ -65,13 +69,13 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     ]
     classes = loader.classes
     for table, cls in sorted(classes.items(), key=lambda item: item[1].__name__):
-        tier, master = _compat.tier_of(table)
+        tier, master = _datajoint.tier_of(table)
         if master is not None:
             continue
         out += ["", f"class {cls.__name__}(dj.{tier.__name__}, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
         out += text_block("", texts[table], "    ")
         for part_table, part in sorted(classes.items(), key=lambda item: item[1].__name__):
-            if _compat.tier_of(part_table)[1] == table:
+            if _datajoint.tier_of(part_table)[1] == table:
                 out += ["", f"    class {part.__name__}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
                 out += text_block("", texts[part_table], "        ")
     out += ["", "", _CATALOG_HEADING]
@@ -80,11 +84,9 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     return "\n".join(out) + "\n"
 
 
-def catalog(connection, schemas: list[str]) -> dict[str, list[dict]]:
+def catalog(connection: Connection, schemas: list[str]) -> dict[str, list[dict]]:
     """Schema -> its tables (those a module has classes for), each with its columns and their types,
     primary key and foreign keys, sorted by table name; two queries for all the schemas."""
-    from ._introspect import list_columns_of, list_keys_of
-
     columns, keys = list_columns_of(connection, schemas), list_keys_of(connection, schemas)
     result = {}
     for schema in schemas:
@@ -104,7 +106,9 @@ def catalog(connection, schemas: list[str]) -> dict[str, list[dict]]:
     return result
 
 
-def check_stubs(directory: str | Path, schemas: list[str] | None = None, connection=None) -> list[str]:
+def check_stubs(
+    directory: str | Path, schemas: list[str] | None = None, connection: Connection | None = None
+) -> list[str]:
     """How the server differs from the stubs in ``<directory>/djschemas``, one line per difference
     (empty when they match): schemas and tables added or dropped, attributes added, removed or of
     another type, primary and foreign keys changed.
@@ -113,10 +117,6 @@ def check_stubs(directory: str | Path, schemas: list[str] | None = None, connect
     whose name ``import`` can spell, on ``connection`` (default: DataJoint's default
     connection). Costs three queries, however many schemas.
     """
-    from . import _compat
-    from ._introspect import list_schemas
-    from ._root import DEFAULT_ROOT, register
-
     package = Path(directory) / "djschemas"
     connection = connection or register(DEFAULT_ROOT).connection()
     on_server = set(list_schemas(connection))
@@ -127,7 +127,7 @@ def check_stubs(directory: str | Path, schemas: list[str] | None = None, connect
     for schema in schemas:
         stub = package / f"{schema}.pyi"
         if schema not in on_server:
-            report.append(f"- schema `{schema}`: not on {_compat.describe(connection)} (stub {stub})")
+            report.append(f"- schema `{schema}`: not on {_datajoint.describe(connection)} (stub {stub})")
         elif schema not in stubbed:
             report.append(f"+ schema `{schema}`: no stub {stub}")
     checked = [schema for schema in schemas if schema in stubbed and schema in on_server]
@@ -155,12 +155,10 @@ def _recorded(path: Path) -> list[dict] | None:
 
 def _differences(schema: str, recorded: list[dict], current: list[dict]) -> list[str]:
     """Diff-like lines: ``+`` on the server only, ``-`` in the stubs only, ``~`` changed."""
-    from . import _compat
-
     old, new = {t["table"]: t for t in recorded}, {t["table"]: t for t in current}
     lines = []
     for table in sorted(old.keys() | new.keys()):
-        name = f"`{schema}`.`{table}` ({_compat.qualified_class_name(table)})"
+        name = f"`{schema}`.`{table}` ({_datajoint.qualified_class_name(table)})"
         if table not in old:
             lines.append(f"+ table {name}")
         elif table not in new:

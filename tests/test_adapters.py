@@ -4,7 +4,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport._compat import IS_V2
+from djimport._datajoint import IS_V2
 
 pytestmark = pytest.mark.skipif(
     IS_V2, reason="DataJoint 2.x has no AttributeAdapter: its <codec> types are found in DataJoint's codec registry"

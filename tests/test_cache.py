@@ -5,7 +5,8 @@ import importlib
 import pytest
 
 import djimport
-from djimport._cache import DEFAULT_TTL, Listings, default_ttl
+from djimport._cache import Listings
+from djimport._settings import DEFAULT_TTL, default_ttl
 
 
 class Clock:
@@ -92,15 +93,15 @@ def test_ttl_comes_from_environment(monkeypatch):
 
 def test_set_ttl_applies_to_every_root_and_wins_over_environment(monkeypatch):
     import djschemas  # noqa: F401  (registers the default root)
-    from djimport import _cache
-    from djimport._finder import finder
+    from djimport import _settings
+    from djimport._root import roots
 
-    monkeypatch.setattr(_cache, "_ttl_set", None)
+    monkeypatch.setattr(_settings, "_ttl_set", None)
     monkeypatch.setenv("DJIMPORT_TTL", "7")
     djimport.set_ttl(3)
     try:
         assert default_ttl() == 3
-        assert finder.roots["djschemas"].listings.ttl == 3
+        assert roots["djschemas"].listings.ttl == 3
     finally:
         djimport.set_ttl(DEFAULT_TTL)
 
@@ -108,9 +109,9 @@ def test_set_ttl_applies_to_every_root_and_wins_over_environment(monkeypatch):
 @pytest.mark.parametrize("invalidate", [importlib.invalidate_caches, djimport.invalidate_caches])
 def test_invalidate_caches_clears_listings(invalidate):
     import djschemas  # noqa: F401
-    from djimport._finder import finder
+    from djimport._root import roots
 
-    listings = finder.roots["djschemas"].listings
+    listings = roots["djschemas"].listings
     listings._cache[("tables", "x")] = ()
     invalidate()
     assert ("tables", "x") not in listings._cache

@@ -6,7 +6,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport._introspect import table_exists
+from djimport._catalog import table_exists
 
 
 def declare_example(uni):

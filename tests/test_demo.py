@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from djimport import _embedded
-from djimport._compat import IS_V2
+from djimport._datajoint import IS_V2
 
 
 def demo(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:

@@ -9,7 +9,7 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport.diagram import DotNotFound, save
+from djimport import DotNotFound, save_diagram as save
 from tests.helpers import server_queries, shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 

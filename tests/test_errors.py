@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 import djimport
-from djimport._compat import IS_V2
+from djimport._datajoint import IS_V2
 
 
 def test_missing_schema_names_it_the_server_close_matches_and_the_fix(university, server):

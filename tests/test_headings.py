@@ -105,15 +105,15 @@ def test_queries_work_on_the_tables_whose_headings_were_read_together(university
 @pytest.fixture
 def ttl_zero():
     """djimport.set_ttl(0) for one test, then the TTL as it was (set or from DJIMPORT_TTL)."""
-    from djimport import _cache
-    from djimport._finder import finder
+    from djimport import _settings
+    from djimport._root import roots
 
-    was = _cache._ttl_set
+    was = _settings._ttl_set
     djimport.set_ttl(0)
     yield
-    _cache._ttl_set = was
-    for root in finder.roots.values():
-        root.listings.set_ttl(_cache.default_ttl())
+    _settings._ttl_set = was
+    for root in roots.values():
+        root.listings.set_ttl(_settings.default_ttl())
 
 
 def test_with_a_ttl_of_zero_headings_are_read_table_by_table(university, connection, ttl_zero):

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import djimport
-from djimport._compat import DataJointError
+from djimport._datajoint import DataJointError
 from tests.helpers import create_table_like, datajoint_foreign_keys, quote, server_queries
 from tests.sessions import sessions  # noqa: F401  (fixture)
 

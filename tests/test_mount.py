@@ -9,7 +9,8 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport._compat import IS_V2
+from djimport._datajoint import IS_V2
+from djimport._root import roots
 from tests.helpers import server_queries
 
 
@@ -47,7 +48,7 @@ def mount():
 
     yield mount
     for name in names:
-        if name in djimport.finder.roots:
+        if name in roots:
             djimport.unmount(name)
 
 
@@ -111,7 +112,7 @@ def test_unmount_removes_the_root_and_its_modules(university, server, mount, ope
     importlib.import_module(f"labdb.{university}")
     djimport.unmount("labdb")
     assert not [name for name in sys.modules if name == "labdb" or name.startswith("labdb.")]
-    assert "labdb" not in djimport.finder.roots
+    assert "labdb" not in roots
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module(f"labdb.{university}")
 

@@ -13,20 +13,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import djimport
-from djimport import _introspect
+from djimport import _catalog
 from djimport.cli import main
 from tests.helpers import DATAJOINT_PG_NAMES, backend, create_schema_raw, create_table_like, drop_schema_raw, quote
 
-FIXED_SQL = {sql for statements in _introspect._SQL.values() for sql in statements.values()}
-HEADING_SQL = {(backend, sql) for backend, statements in _introspect._HEADING_SQL.items() for sql in statements.values()}
+FIXED_SQL = {sql for statements in _catalog._SQL.values() for sql in statements.values()}
+HEADING_SQL = {(backend, sql) for backend, statements in _catalog._HEADING_SQL.items() for sql in statements.values()}
 
 
 def _fixed(sql: str, connection, name: str, tables: tuple[str, ...] = ()) -> bool:
     """Whether djimport wrote ``sql`` without the name, or with the name only as an identifier quoted by the one
     quoting function: in a heading statement, or in the row counts of some of ``tables``."""
     on = backend(connection)
-    quoted = _introspect._compat.quoted(on, name)
-    counts = {_introspect._SQL[on]["count_rows"].format(table=_introspect._compat.quoted(on, name, table))
+    quoted = _catalog.quoted(on, name)
+    counts = {_catalog._SQL[on]["count_rows"].format(table=_catalog.quoted(on, name, table))
               for table in tables}
     return (
         sql in FIXED_SQL
@@ -38,7 +38,7 @@ def _fixed(sql: str, connection, name: str, tables: tuple[str, ...] = ()) -> boo
 def _named_heading_statement_sent(sent: list[str], connection, name: str) -> bool:
     """Whether a heading statement that names the schema in its text (`{schema}`) went out: the schema-wide
     heading read ran (a failure there is silent: DataJoint then reads table by table)."""
-    quoted = _introspect._compat.quoted(backend(connection), name)
+    quoted = _catalog.quoted(backend(connection), name)
     return any(sql == template.format(schema=quoted) for b, template in HEADING_SQL
                if b == backend(connection) and "{schema}" in template for sql in sent)
 
@@ -59,7 +59,7 @@ class Sent(list):
 def sent_sql(monkeypatch):
     """The text of every statement djimport sends (they still go to the real server)."""
     sent = Sent()
-    real = _introspect._compat.query
+    real = _catalog.query
 
     def spy(connection, sql, *args, **kwargs):
         sent.append(sql)
@@ -69,7 +69,7 @@ def sent_sql(monkeypatch):
             sent.refused.append((sql, exc))
             raise
 
-    monkeypatch.setattr(_introspect._compat, "query", spy)
+    monkeypatch.setattr(_catalog, "query", spy)
     return sent
 
 

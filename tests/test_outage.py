@@ -170,7 +170,7 @@ def test_other_imports_proceed_while_one_waits_for_a_silent_server(silent_server
 
 
 def test_timeout_setting_is_checked(monkeypatch):
-    from djimport._timeout import DEFAULT_TIMEOUT, timeout
+    from djimport._settings import DEFAULT_TIMEOUT, timeout
 
     assert DEFAULT_TIMEOUT <= 10
     monkeypatch.delenv("DJIMPORT_TIMEOUT", raising=False)

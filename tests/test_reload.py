@@ -8,7 +8,7 @@ import pytest
 
 import djimport
 from djimport._cache import Listings
-from djimport._finder import finder
+from djimport._root import roots
 from conftest import drop_schema
 from tests.helpers import create_table_like, quote, server_queries
 from tests.synthetic import declare_pipeline
@@ -26,7 +26,7 @@ def clock():
     """The default root's listings on a clock the test moves."""
     import djschemas  # noqa: F401
 
-    root = finder.roots["djschemas"]
+    root = roots["djschemas"]
     saved = root.listings
     clock = Clock()
     root.listings = Listings(root._fetch_schemas, root._fetch_tables, ttl=60, timer=clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from djimport._introspect import list_keys
+from djimport._catalog import list_keys
 from djimport.cli import main
 from djimport.stubs import check_stubs, write_stubs
 from tests.helpers import backend, create_table_like, quote, server_queries

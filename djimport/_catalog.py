@@ -1,14 +1,19 @@
-"""The SQL that lists schemas and tables, per backend: the only SQL djimport writes itself.
+"""The SQL djimport writes itself, per backend: listings of schemas, tables, keys and columns, and
+the rows of the heading accelerator; the statement lock; the one quoting function.
 
-Names always travel as query parameters, never inside the SQL text.
+Names travel as query parameters; where SQL needs an identifier, :func:`quoted` writes it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+import threading
+from typing import Any, NamedTuple
 
-from . import _compat
+from . import _datajoint
+from ._connection_state import PerConnection
+from ._datajoint import Connection
+from ._names import quoted
 
 
 class TableRow(NamedTuple):
@@ -35,6 +40,26 @@ class Keys(NamedTuple):
 
     primary: dict[str, tuple[str, ...]]
     foreign: tuple[ForeignKey, ...]
+
+
+_statement_locks: PerConnection[threading.RLock] = PerConnection(threading.RLock)
+
+
+def statement_lock(connection: Connection) -> threading.RLock:
+    """The lock djimport holds while it uses ``connection``.
+
+    A DataJoint connection is shared by all threads, but its PyMySQL connection
+    serves one statement at a time: two threads querying at once garble the
+    protocol.
+    """
+    return _statement_locks(connection)
+
+
+def query(connection: Connection, sql: str, args: Any = (), as_dict: bool = False) -> list:
+    """The rows of one statement, sent through DataJoint's connection under :func:`statement_lock`."""
+    with statement_lock(connection):
+        _datajoint.ensure_open(connection)
+        return connection.query(sql, args, as_dict=as_dict).fetchall()
 
 
 _SQL = {
@@ -142,21 +167,21 @@ _SQL = {
 
 
 # Table names cannot be query parameters: quote them as identifiers.
-def full_table_name(connection: object, schema: str, table: str) -> str:
+def full_table_name(connection: Connection, schema: str, table: str) -> str:
     """``schema``.``table`` quoted as identifiers for the connection's server (backticks or double quotes)."""
-    return _compat.quoted(_compat.backend(connection), schema, table)
+    return quoted(_datajoint.backend(connection), schema, table)
 
 
-def _sql(connection: object, what: str) -> str:
-    return _SQL[_compat.backend(connection)][what]
+def _sql(connection: Connection, what: str) -> str:
+    return _SQL[_datajoint.backend(connection)][what]
 
 
-def list_schemas(connection: object) -> tuple[str, ...]:
+def list_schemas(connection: Connection) -> tuple[str, ...]:
     """Sorted names of the schemas the connection's user can see."""
-    return tuple(sorted(row[0] for row in _compat.query(connection, _sql(connection, "schemas"))))
+    return tuple(sorted(row[0] for row in query(connection, _sql(connection, "schemas"))))
 
 
-def unusable_schema_name(connection: object, name: str) -> str | None:
+def unusable_schema_name(connection: Connection, name: str) -> str | None:
     """Why no schema of the server can be called ``name`` and be used by DataJoint, or None.
 
     Such names are answered without a query: the server would reject them or
@@ -171,7 +196,7 @@ def unusable_schema_name(connection: object, name: str) -> str | None:
         return "schema names cannot hold the NUL character"
     if "%" in name:  # DataJoint's SQL text passes through the driver's %-formatting
         return "DataJoint cannot use a schema name that holds a percent sign (%)"
-    if _compat.backend(connection) == "postgresql":
+    if _datajoint.backend(connection) == "postgresql":
         if len(name.encode("utf-8")) > 63:
             return "PostgreSQL schema names are at most 63 bytes long"
         if '"' in name:
@@ -188,12 +213,12 @@ def unusable_schema_name(connection: object, name: str) -> str | None:
     return None
 
 
-def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
+def list_tables(connection: Connection, schema: str) -> tuple[TableRow, ...] | None:
     """The tables of ``schema`` sorted by name, or None when the schema does not exist."""
     if unusable_schema_name(connection, schema):
         return None
     sql = _sql(connection, "tables")
-    rows = _compat.query(connection, sql, (schema,) * sql.count("%s"))  # the name, wherever the SQL needs it
+    rows = query(connection, sql, (schema,) * sql.count("%s"))  # the name, wherever the SQL needs it
     # The server may compare names case-insensitively; a schema is only ours when spelled exactly.
     rows = [row for row in rows if row[0] == schema]
     if not rows:
@@ -203,30 +228,30 @@ def list_tables(connection: object, schema: str) -> tuple[TableRow, ...] | None:
     )
 
 
-def table_exists(connection: object, schema: str, table: str) -> bool:
-    return bool(_compat.query(connection, _sql(connection, "table_exists"), (schema, table)))
+def table_exists(connection: Connection, schema: str, table: str) -> bool:
+    return bool(query(connection, _sql(connection, "table_exists"), (schema, table)))
 
 
-def list_all_tables(connection: object) -> dict[str, tuple[str, ...]]:
+def list_all_tables(connection: Connection) -> dict[str, tuple[str, ...]]:
     """Every schema the connection's user can see, with the names of its base tables, sorted."""
     tables: dict[str, list[str]] = {}
-    for schema, table in _compat.query(connection, _sql(connection, "all_tables")):
+    for schema, table in query(connection, _sql(connection, "all_tables")):
         names = tables.setdefault(schema, [])
         if table is not None:
             names.append(table)
     return {schema: tuple(sorted(names)) for schema, names in sorted(tables.items())}
 
 
-def list_keys(connection: object, schema: str) -> Keys:
+def list_keys(connection: Connection, schema: str) -> Keys:
     """Primary and foreign keys of every table in ``schema``, in one query."""
     return list_keys_of(connection, [schema])[schema]
 
 
-def list_keys_of(connection: object, schemas: list[str]) -> dict[str, Keys]:
+def list_keys_of(connection: Connection, schemas: list[str]) -> dict[str, Keys]:
     """Primary and foreign keys of every table in each of ``schemas``, in one query (none for no schema)."""
     primary: dict[str, dict[str, list[str]]] = {schema: {} for schema in schemas}
     foreign: dict[str, dict[tuple[str, str], list[tuple]]] = {schema: {} for schema in schemas}
-    rows = _compat.query(connection, _sql(connection, "keys"), (_names(connection, schemas),)) if schemas else ()
+    rows = query(connection, _sql(connection, "keys"), (_names(connection, schemas),)) if schemas else ()
     for schema, table, constraint, column, ref_schema, ref_table, ref_column in rows:
         if schema not in primary:  # the server matched a name loosely (case)
             continue
@@ -246,7 +271,7 @@ def list_keys_of(connection: object, schemas: list[str]) -> dict[str, Keys]:
     }
 
 
-def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
+def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
     """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query.
 
     The type is the server's column type, after the one DataJoint declared when it keeps it in the
@@ -254,7 +279,7 @@ def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[st
     """
     columns: dict[str, dict[str, list[tuple[str, str]]]] = {schema: {} for schema in schemas}
     sql = _sql(connection, "columns")
-    rows = _compat.query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
+    rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
     for schema, table, column, column_type, comment in rows:
         if schema in columns:
             declared = re.match(r":([^:\s]+):", comment or "")
@@ -264,18 +289,18 @@ def list_columns_of(connection: object, schemas: list[str]) -> dict[str, dict[st
     return {schema: {table: tuple(cols) for table, cols in tables.items()} for schema, tables in columns.items()}
 
 
-def _names(connection: object, names: list[str]) -> tuple[str, ...] | list[str]:
+def _names(connection: Connection, names: list[str]) -> tuple[str, ...] | list[str]:
     """A list of names as one query parameter: a tuple for PyMySQL (``IN %s``), a list for psycopg2 (``ANY(%s)``)."""
-    return list(names) if _compat.backend(connection) == "postgresql" else tuple(names)
+    return list(names) if _datajoint.backend(connection) == "postgresql" else tuple(names)
 
 
-def count_rows(connection: object, schema: str, tables: list[str]) -> dict[str, int]:
+def count_rows(connection: Connection, schema: str, tables: list[str]) -> dict[str, int]:
     """Exact number of rows of each table of ``schema`` named, in one query."""
     if not tables:
         return {}
     select = _sql(connection, "count_rows")
     sql = " UNION ALL ".join(select.format(table=full_table_name(connection, schema, table)) for table in tables)
-    return {table: int(count) for table, count in _compat.query(connection, sql, tuple(tables))}
+    return {table: int(count) for table, count in query(connection, sql, tuple(tables))}
 
 
 # The rows DataJoint reads to load one table's heading, for every table of a schema at once:
@@ -348,24 +373,26 @@ _HEADING_SQL = {
 _HEADING_TABLE = {"table_status": "Name", "table_info": "TABLE_NAME"}  # MySQL's rows that name their table
 
 
-def heading_rows(connection: object, schema: str, kind: str) -> dict[str, list[dict] | None] | None:
+def heading_rows(connection: Connection, schema: str, kind: str) -> dict[str, list[dict] | None] | None:
     """Rows of ``kind`` for every table of ``schema``: table name -> rows, None for a table whose
     rows cannot be given exactly as DataJoint's per-table statement would. A table missing from
     the result has no rows of that kind. Returns None when the backend has no such statement."""
-    backend = _compat.backend(connection)
+    backend = _datajoint.backend(connection)
     sql = _HEADING_SQL.get(backend, {}).get(kind)
     if sql is None:
         return None
     if "{schema}" in sql:
-        sql = sql.format(schema=_compat.quoted(backend, schema))
-    rows = _compat.query(connection, sql, (schema,) * sql.count("%s"), as_dict=True)
+        sql = sql.format(schema=quoted(backend, schema))
+    rows = query(connection, sql, (schema,) * sql.count("%s"), as_dict=True)
     grouped: dict[str, list[dict] | None] = {}
     for row in rows:
         table = row.pop("_table") if "_table" in row else row[_HEADING_TABLE[kind]]
         if not _exact(backend, kind, row):
             grouped[table] = None
-        elif grouped.setdefault(table, []) is not None:
-            grouped[table].append(row)
+        else:
+            table_rows = grouped.setdefault(table, [])
+            if table_rows is not None:
+                table_rows.append(row)
     return grouped
 
 

@@ -1,0 +1,300 @@
+"""Everything djimport needs from DataJoint, for both lines (0.14.x and 2.x): version shims and every
+private attribute of DataJoint's that djimport reads or writes (the heading accelerator's override of
+``Heading._init_from_database`` is the one exception, in :mod:`._headings`).
+
+A new DataJoint release is checked here. This module imports nothing of djimport's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import sys
+import threading
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+import datajoint as dj
+from datajoint.errors import DataJointError
+from datajoint.heading import Heading
+from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
+from datajoint.utils import to_camel_case
+
+__all__ = ["Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
+
+IS_V2 = int(dj.__version__.split(".")[0]) >= 2
+if IS_V2:
+    from datajoint import instance as _instance
+MASTER_TIERS = (Manual, Lookup, Imported, Computed)
+
+
+class Connection(Protocol):
+    """What djimport uses of a DataJoint connection (``dj.Connection``; DataJoint has no type information)."""
+
+    conn_info: dict[str, Any]
+
+    def query(self, sql: str, args: Any = ..., *, as_dict: bool = ...) -> Any: ...
+
+
+_connecting = threading.Lock()
+
+
+def thread_safe() -> bool:
+    """DataJoint 2.x's thread-safe mode (``DJ_THREAD_SAFE``), which has no default connection or config."""
+    return IS_V2 and _instance._load_thread_safe()
+
+
+def default_connection() -> Connection:
+    """DataJoint's own default connection (``dj.conn()``), opened on first use.
+
+    One thread at a time: ``dj.conn()`` is not thread-safe, and threads that
+    import at once must share one connection, not race to replace it.
+    """
+    if thread_safe():
+        raise DataJointError(
+            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE), where there is no default connection for "
+            "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
+        )
+    with _connecting:
+        return dj.conn()
+
+
+def backend(connection: Connection) -> str:
+    """``"mysql"`` or ``"postgresql"``."""
+    return connection.adapter.backend if IS_V2 else "mysql"  # type: ignore[attr-defined]
+
+
+def is_connection(obj: object) -> bool:
+    return isinstance(obj, dj.Connection)
+
+
+def ensure_open(connection: Connection) -> None:
+    """Reopen a PostgreSQL connection that psycopg2 has closed.
+
+    DataJoint reconnects a lost MySQL connection, but once psycopg2 has closed one (the server
+    went away) every query fails with InterfaceError before DataJoint can: reconnect it here.
+    """
+    if backend(connection) == "postgresql" and connection._conn.closed:  # type: ignore[attr-defined]
+        connection.connect()  # type: ignore[attr-defined]
+
+
+def describe(connection: Connection) -> str:
+    """``user@host:port`` of an open connection; never the password."""
+    info = connection.conn_info
+    return f"{info['user']}@{info['host']}:{info['port']}"
+
+
+def existing_default_connection() -> Connection | None:
+    """DataJoint's default connection if it is open already, else None; never connects."""
+    return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
+
+
+def describe_default() -> str:
+    """``user@host:port`` of DataJoint's default connection, or of the server it would
+    connect to when there is none yet; never the password."""
+    if thread_safe():
+        return "(none: DataJoint's thread-safe mode has no default server)"
+    existing = existing_default_connection()
+    if existing is not None:
+        return describe(existing)
+    host = str(dj.config["database.host"])
+    port = dj.config["database.port"] or (5432 if backend_configured() == "postgresql" else 3306)
+    if ":" in host:
+        host, port = host.rsplit(":", 1)
+    return f"{dj.config['database.user']}@{host}:{port}"
+
+
+def backend_configured() -> str:
+    return dj.config["database.backend"] if IS_V2 else "mysql"
+
+
+def tier_of(table_name: str) -> tuple[Any, str | None]:
+    """The tier class of a table (``Manual``, ... ``Part``), and for a part table the name of its master.
+
+    Returns ``(None, None)`` for names outside DataJoint's conventions.
+    """
+    for tier in MASTER_TIERS:
+        if re.fullmatch(tier.tier_regexp, table_name):
+            return tier, None
+    match = re.fullmatch(Part.tier_regexp, table_name)
+    if match:
+        return Part, match.group("master")
+    return None, None
+
+
+def class_name(table_name: str) -> str:
+    """The class name DataJoint gives a table: ``#letter_grade`` -> ``LetterGrade``,
+    ``__session__trial`` -> ``Trial``."""
+    match = re.fullmatch(Part.tier_regexp, table_name)
+    return to_camel_case(match.group("part") if match else table_name)
+
+
+def qualified_class_name(table_name: str) -> str:
+    """``Session.Trial`` for part table ``__session__trial``, else :func:`class_name`."""
+    master = tier_of(table_name)[1]
+    return f"{class_name(master)}.{class_name(table_name)}" if master else class_name(table_name)
+
+
+def bind(table_class: type[Any], schema: Any, context: dict, heading: Heading) -> None:
+    """Attach a table class to an existing table without any query.
+
+    This is what ``Schema._decorate_table`` does minus its ``is_declared``
+    query per table (and, in 2.x with create_tables, the heading load): the
+    heading stays lazy and is read on first use (``heading`` is a
+    :class:`._headings.SchemaHeading`, read with those of the whole schema).
+    """
+    table_class.database = schema.database
+    table_class._connection = schema.connection
+    table_class._heading = heading
+    table_class._support = [table_class.full_table_name]
+    table_class.declaration_context = context
+
+
+def driver_error(connection: Connection) -> type[Exception]:
+    """The base class of the errors the connection's database driver raises (PEP 249's ``Connection.Error``)."""
+    return connection._conn.Error  # type: ignore[attr-defined]
+
+
+def _statements_014(connection: Connection, database: str) -> dict[str, Callable[[str], str]]:
+    """DataJoint 0.14's statements in ``Heading._init_from_database``, by kind of rows."""
+    return {
+        "table_status": lambda table: f'SHOW TABLE STATUS FROM `{database}` WHERE name="{table}"',
+        "columns": lambda table: f"SHOW FULL COLUMNS FROM `{table}` IN `{database}`",
+        "keys": lambda table: f"SHOW KEYS FROM `{database}`.`{table}`",
+    }
+
+
+def _statements_v2(connection: Connection, database: str) -> dict[str, Callable[[str], str]]:
+    """DataJoint 2.x's statements in ``Heading._init_from_database`` and ``lineage.get_table_lineages``."""
+    adapter = connection.adapter  # type: ignore[attr-defined]
+    lineage = f"{adapter.quote_identifier(database)}.{adapter.quote_identifier('~lineage')}"
+    return {
+        "table_info": lambda table: adapter.get_table_info_sql(database, table),
+        "columns": lambda table: adapter.get_columns_sql(database, table),
+        "primary_key": lambda table: adapter.get_primary_key_sql(database, table),
+        "indexes": lambda table: adapter.get_indexes_sql(database, table),
+        "lineage": lambda table: f"SELECT attribute_name, lineage FROM {lineage} WHERE table_name = %s",
+    }
+
+
+def heading_statements(connection: Connection, database: str) -> dict[str, Callable[[str], str]]:
+    """DataJoint's own per-table statements that load a heading, by kind of rows: kind -> table -> SQL.
+    The first kind lists every table."""
+    return (_statements_v2 if IS_V2 else _statements_014)(connection, database)
+
+
+def lineage_probe(connection: Connection, database: str) -> str | None:
+    """The statement DataJoint 2.x sends for every table to ask whether ``~lineage`` exists (None on 0.14)."""
+    return connection.adapter.get_table_info_sql(database, "~lineage") if IS_V2 else None  # type: ignore[attr-defined]
+
+
+def class_heading(table_class: type[Any]) -> Heading:
+    """The heading object of a table class, not loaded if it is not yet."""
+    return table_class._heading
+
+
+def reload_headings_using(classes: Iterable[type[Any]], names: Iterable[str]) -> None:
+    """Make each loaded heading of ``classes`` with an attribute of adapted type ``<name>``, for one of
+    ``names``, load again on next use: it was loaded without that adapter (DataJoint 0.14 then defers
+    the error to the first fetch or insert)."""
+    adapted = {f"<{name}>" for name in names}
+    for cls in classes:
+        heading = cls._heading
+        if heading._attributes is not None and any(a.type in adapted for a in heading._attributes.values()):
+            heading._attributes = None
+
+
+def forget_dependencies(connection: Connection) -> None:
+    """Make DataJoint reload its foreign-key graph (diagrams, cascades) on next use."""
+    connection.dependencies.clear()  # type: ignore[attr-defined]
+
+
+def make_table_class(table_name: str, tier: type[Any], module_name: str, master: type[Any] | None = None) -> type[Any]:
+    name = class_name(table_name)
+    qualname = f"{master.__qualname__}.{name}" if master else name
+    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname}
+    if master is not None:
+        namespace.update(definition=..., _master=master)
+    return type(name, (tier,), namespace)
+
+
+def attach_schema(schema: Any, connection: Connection, database: str) -> None:
+    """Point ``schema`` (made with ``create_schema=False`` and no name) at the existing ``database``
+    without the query ``Schema.activate`` runs to check that it exists."""
+    schema.database = database
+    connection.register(schema)  # type: ignore[attr-defined]
+
+
+# Patterns of definition(), as text: compiled on first use (re caches them), not when a module is built.
+# A PostgreSQL default expression as DataJoint 2.x prints it in a definition: `x='0'::smallint`,
+# `note="''::character varying"` (string attributes get double quotes).
+_PG_DEFAULT = (
+    r"""=("?)'((?:[^']|'')*)'::(?:"[^"]*"|[a-z][\w ]*)(?:\.(?:"[^"]*"|\w+))?(?:\([\d, ]*\))?\1(?=\s*:)"""
+)
+
+
+# A server-side timestamp default as DataJoint prints it: MariaDB stores CURRENT_TIMESTAMP (and NOW(), ...)
+# as `current_timestamp()`, which DataJoint quotes like a string in some temporal types.
+_SERVER_TIMESTAMP = r'(?i)"?current_timestamp(?:\(\)|(\(\d+\)))?"?'
+_TEMPORAL = r"(?i)(timestamp|datetime|date|time|year)\b"
+
+
+def definition(table_class: type[Any], context: dict) -> str:
+    """The definition DataJoint reconstructs for a table (``Table.describe``), declarable again.
+
+    Server-side timestamp defaults become ``CURRENT_TIMESTAMP`` / ``CURRENT_TIMESTAMP(n)``, the only
+    spelling DataJoint declares as an expression (it would declare ``"current_timestamp()"`` as a
+    string, which the server refuses). DataJoint 2.x on PostgreSQL prints the server's default
+    expressions (``omega='0'::smallint``) and type names (``timestamp without time zone``), which it
+    cannot declare; they become plain values and DataJoint's type names.
+    """
+    text = table_class().describe(context=context)
+    for attribute in table_class.heading.attributes.values():
+        match = attribute.default and re.fullmatch(_SERVER_TIMESTAMP, attribute.default)
+        if match and re.match(_TEMPORAL, attribute.type):
+            text = re.sub(
+                rf"^{re.escape(attribute.name)}={re.escape(attribute.default)}(?=\s*:)",
+                lambda _: f"{attribute.name}=CURRENT_TIMESTAMP{match.group(1) or ''}",
+                text,
+                flags=re.M,
+            )
+    if backend(table_class.connection) != "postgresql":
+        return text
+
+    def value(match: re.Match) -> str:
+        literal = match.group(2).replace("''", "'")
+        if not match.group(1) and re.fullmatch(r"-?\d+(\.\d+)?", literal):
+            return f"={literal}"
+        return "=" + json.dumps(literal)
+
+    text = re.sub(r"(?<=: )(timestamp|time)(\(\d+\))? without time zone\b", r"\1\2", text)
+    return re.sub(_PG_DEFAULT, value, text)
+
+
+def declared_comment(table_class: type[Any]) -> str:
+    """The table comment in a class's ``definition``: its first line if that starts with ``#`` (DataJoint's rule)."""
+    definition = table_class.definition if isinstance(table_class.definition, str) else ""
+    first = definition.strip().split("\n", 1)[0].strip()
+    return first[1:].strip() if first.startswith("#") else ""
+
+
+def create_schema(connection: Connection, database: str) -> None:
+    """Create an empty schema on the server (DataJoint's own CREATE, with its bookkeeping)."""
+    dj.Schema(database, connection=connection, create_schema=True, create_tables=False)
+
+
+@contextlib.contextmanager
+def logs_to_stderr() -> Iterator[None]:
+    """Send DataJoint's log lines to stderr for the block (2.x logs to stdout unless DJ_LOG_STREAM=stderr)."""
+    handlers = [
+        handler for handler in logging.getLogger("datajoint").handlers
+        if type(handler) is logging.StreamHandler and handler.stream is not sys.stderr
+    ]
+    streams = [handler.setStream(sys.stderr) for handler in handlers]
+    try:
+        yield
+    finally:
+        for handler, stream in zip(handlers, streams):
+            handler.setStream(stream)
+

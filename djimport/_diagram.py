@@ -1,0 +1,135 @@
+"""Schema diagrams with graphviz: one node per table, one edge per foreign key.
+
+Nodes are styled by tier as in DataJoint's own ``dj.Diagram`` (0.14 palette):
+Manual green boxes, Lookup grey plain text, Imported blue and Computed red
+ellipses, Part small plain text. An edge is solid when the foreign key is part
+of the child's primary key and dashed otherwise, thin when the child's primary
+key has more attributes than the foreign key brings (one-to-many). Tables of
+other schemas that the schema references sit in a cluster labelled with their
+schema's name. A diagram of several schemas (a pipeline's map) draws each in a
+cluster of its own, left to right, and the foreign keys between them darker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterable
+
+import graphviz
+
+from ._build import ModuleState, modelled
+from ._catalog import ForeignKey, list_all_tables, list_keys_of
+from ._datajoint import Connection, describe, qualified_class_name, tier_of
+
+_SCALE = 1.2
+_TIER_STYLE: dict[str | None, dict[str, Any]] = {
+    "Manual": dict(shape="box", color="#00FF0030", fontcolor="darkgreen", fontsize=_SCALE * 10, size=0.4),
+    "Lookup": dict(shape="plaintext", color="#00000020", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
+    "Imported": dict(shape="ellipse", color="#00007F40", fontcolor="#00007FA0", fontsize=_SCALE * 10, size=0.4),
+    "Computed": dict(shape="ellipse", color="#FF000020", fontcolor="#7F0000A0", fontsize=_SCALE * 10, size=0.3),
+    "Part": dict(shape="plaintext", color="#00000000", fontcolor="black", fontsize=_SCALE * 8, size=0.1),
+    None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
+}
+_EDGE_COLOR = "#00000040"
+_CROSS_SCHEMA_EDGE_COLOR = "#000000B0"
+_RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
+
+
+def render(connection: Connection, drawn: dict[str, dict[str, str]]) -> graphviz.Digraph:
+    """The diagram of the tables ``drawn`` (schema -> table -> label), with the tables of other schemas
+    they reference; one query for the foreign keys of all the schemas drawn."""
+    keys = list_keys_of(connection, list(drawn))
+    single = len(drawn) == 1
+    graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
+    if not single:
+        # A pipeline of many schemas reads left to right, each schema a box of tables.
+        graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
+    for schema, classes in drawn.items():
+        with contextlib.ExitStack() as stack:
+            target = graph
+            if not single:
+                target = stack.enter_context(graph.subgraph(name=f"cluster_{schema}"))
+                target.attr(label=schema, style="solid", color="#00000080", fontname="arial", fontsize="16")
+            for table, label in sorted(classes.items(), key=lambda item: item[1]):
+                target.node(_node_id(schema, table), **_node_style(table, label))
+
+    others: dict[str, set[str]] = {}  # referenced tables that are not drawn, by schema
+    for schema, schema_keys in keys.items():
+        for fk in schema_keys.foreign:
+            if fk.table not in drawn[schema]:
+                continue
+            if fk.ref_table not in drawn.get(fk.ref_schema, {}):
+                others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
+            style = _edge_style(fk, schema_keys.primary)
+            if fk.ref_schema != schema and not single and style["color"] == _EDGE_COLOR:
+                style["color"] = _CROSS_SCHEMA_EDGE_COLOR  # the links between clusters, which a map is for
+            graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **style)
+    for other in sorted(others):
+        with contextlib.ExitStack() as stack:
+            target = graph
+            if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
+                target = stack.enter_context(graph.subgraph(name=f"cluster_{other}"))
+            if other not in drawn:
+                target.attr(label=other, style="dashed", color="#00000040", fontname="arial")
+            for table in sorted(others[other]):
+                label = table if other in drawn else qualified_class_name(table)
+                target.node(_node_id(other, table), **_node_style(table, label))
+    return graph
+
+
+def tables_of(modules: Iterable[ModuleState]) -> dict[str, dict[str, str]]:
+    """Schema -> table -> label (its class's name) of the tables of imported schema modules (their loaders)."""
+    return {state.schema: {table: cls.__qualname__ for table, cls in dict(state.classes).items()} for state in modules}
+
+
+def every_schema(connection: Connection) -> dict[str, dict[str, str]]:
+    """Schema -> table -> label of every schema on the server with tables a module would have; one query."""
+    drawn = {
+        schema: {table: qualified_class_name(table) for table in modelled(tables)}
+        for schema, tables in list_all_tables(connection).items()
+    }
+    drawn = {schema: tables for schema, tables in drawn.items() if tables}
+    if not drawn:
+        raise LookupError(f"no schema with DataJoint tables on {describe(connection)}")
+    return drawn
+
+
+def _node_id(schema: str, table: str) -> str:
+    return f"{schema}.{table}"
+
+
+def _node_style(table: str, label: str) -> dict[str, str]:
+    tier = tier_of(table)[0]
+    style = _TIER_STYLE[tier.__name__ if tier else None]
+    return dict(
+        label=label,
+        shape=style["shape"],
+        style="filled",
+        color=style["color"],
+        fontcolor=style["fontcolor"],
+        fontsize=str(round(style["fontsize"])),
+        fontname="arial",
+        width=str(round(style["size"] * _SCALE, 2)),
+        height=str(round(style["size"] * _SCALE, 2)),
+    )
+
+
+def _edge_style(fk: ForeignKey, primary: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    child_key = set(primary.get(fk.table, ()))
+    in_key = set(fk.columns) <= child_key
+    one_to_many = set(fk.columns) != child_key  # DataJoint's "multi"
+    renamed = fk.columns != fk.ref_columns
+    return dict(
+        style="solid" if in_key else "dashed",
+        color=_RENAMED_EDGE_COLOR if renamed else _EDGE_COLOR,
+        penwidth="0.75" if one_to_many else "2",
+        arrowhead="none",
+    )
+
+
+def svg(graph: graphviz.Digraph) -> str | None:
+    """``graph`` rendered as SVG text; None when Graphviz's ``dot`` is missing."""
+    try:
+        return graph.pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        return None
