@@ -115,3 +115,24 @@ def test_invalidate_caches_clears_listings(invalidate):
     listings._cache[("tables", "x")] = ()
     invalidate()
     assert ("tables", "x") not in listings._cache
+
+
+def test_the_cache_is_bounded_and_drops_expired_listings_before_live_ones(listings):
+    from djimport._cache import _MAXSIZE
+
+    cache, calls, clock = listings
+    for i in range(_MAXSIZE):
+        cache.tables(f"s{i}")
+    clock.now = 5
+    cache.tables("one more")  # full, nothing expired: the oldest listing goes
+    fetched = len(calls)
+    cache.tables("s1")
+    assert len(calls) == fetched  # still cached
+    cache.tables("s0")
+    assert len(calls) == fetched + 1  # dropped, asked again (and s1, the oldest now, dropped for it)
+    clock.now = 12
+    cache.tables("late")  # full again: the expired listings go, the live ones stay
+    fetched = len(calls)
+    cache.tables("one more")
+    cache.tables("s0")
+    assert len(calls) == fetched  # both added at t = 5, still within the TTL
