@@ -70,7 +70,7 @@ class Listings:
                 return entry[1]
         listing = fetch()
         with self.lock:
-            if len(self._cache) >= _MAXSIZE:
+            if key not in self._cache and len(self._cache) >= _MAXSIZE:  # a refresh replaces its own entry
                 now = self._timer()
                 for stale in [k for k, (expiry, _) in self._cache.items() if expiry <= now] or [next(iter(self._cache))]:
                     del self._cache[stale]

@@ -151,6 +151,20 @@ def bind(table_class: type[Any], schema: Any, context: dict, heading: Heading) -
     table_class.declaration_context = context
 
 
+def server_errors() -> tuple[type[BaseException], ...]:
+    """What connecting to or listing a server raises for a cause of the server's or the settings': DataJoint's
+    errors, the drivers' (PEP 249 ``Error``), the network's and djimport's timeout (``OSError``), and 0.14's
+    password prompt without a terminal (``EOFError``). Anything else is a bug, not a server's answer."""
+    import pymysql
+
+    errors: tuple[type[BaseException], ...] = (DataJointError, pymysql.err.Error, OSError, EOFError)
+    try:
+        import psycopg2
+    except ImportError:  # no PostgreSQL driver: no PostgreSQL errors either
+        return errors
+    return (*errors, psycopg2.Error)
+
+
 def driver_error(connection: Connection) -> type[Exception]:
     """The base class of the errors the connection's database driver raises (PEP 249's ``Connection.Error``)."""
     return connection._conn.Error  # type: ignore[attr-defined]

@@ -77,10 +77,12 @@ class SchemaLoader:
         _build.update(self, module, connection, listing, lambda: self.root.listings.ttl)
 
     def _list(self, fullname: str) -> tuple[Connection, tuple[TableRow, ...]]:
+        from . import _datajoint  # DataJoint, once a module is built rather than found
+
         try:
             listing = self.root.listings.tables(self.schema)
             connection = self.root.connection()
-        except Exception as exc:  # whatever failed, the import fails with an ImportError that explains it
+        except _datajoint.server_errors() as exc:  # the import fails with an ImportError that says why
             raise ImportError(f"Cannot import {fullname}: {self.root.failure(exc)}", name=fullname) from exc
         if listing is None:
             raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)

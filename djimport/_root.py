@@ -104,9 +104,11 @@ def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], 
 
     def __dir__() -> list[str]:
         root = roots[package]
+        from . import _datajoint  # DataJoint, once the server is asked
+
         try:
             schemas = root.listings.schemas()
-        except Exception as exc:  # as an import of a schema would fail: an ImportError that explains it
+        except _datajoint.server_errors() as exc:  # as an import of a schema would fail: an ImportError saying why
             raise ImportError(f"Cannot list the schemas of {package}: {root.failure(exc)}", name=package) from exc
         names = {name for name in vars(sys.modules[package]) if not name.startswith("_")}  # imported schemas
         names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))

@@ -249,7 +249,7 @@ def _connection() -> Connection:
 
     try:
         return _datajoint.default_connection()
-    except Exception as exc:  # whatever the driver raises: the user needs the one line, not its traceback
+    except _datajoint.server_errors() as exc:  # the user needs the one line, not the driver's traceback
         raise CommandError(explain(exc, _datajoint.describe_default(), None, _datajoint.IS_V2)) from exc
 
 
