@@ -209,8 +209,36 @@ def add_export(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_export)
 
 
+def cmd_example(args: argparse.Namespace) -> int:
+    from . import _datajoint, example  # DataJoint, once a command runs
+    from ._names import quoted
+
+    connection = _connection()
+    try:
+        tables = example.create(args.schema, connection)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    rows = sum(len(table()) for table in tables.values())
+    name = quoted(_datajoint.backend(connection), args.schema)
+    how = f"import djschemas.{args.schema} as uni" if args.schema.isidentifier() else f"uni = djimport.load({args.schema!r})"
+    print(f"made the university example in {name} on {_datajoint.describe(connection)}: {len(tables)} tables, "
+          f"{rows} rows; in Python: {how}")
+    return 0
+
+
+def add_example(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "example", help="make the university example in a new schema",
+        description="Make the university example of DataJoint's documentation (10 tables, a few hundred rows) "
+        "in a new schema on the server, e.g. to follow the tour of djimport's README. Refuses a schema that "
+        "exists already.",
+    )
+    parser.add_argument("schema", metavar="SCHEMA", help="the new schema's name, e.g. university")
+    parser.set_defaults(func=cmd_example)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], object], ...] = (
-    demo_register, add_list, add_show, add_diagram, add_stubs, add_export,
+    demo_register, add_list, add_show, add_diagram, add_stubs, add_export, add_example,
 )
 
 

@@ -4,8 +4,9 @@ The table definitions follow DataJoint's ``tests/schema_university.py``, written
 in DataJoint 2.x's portable core types (``int32``, ``int16``) so that they
 declare on MySQL and PostgreSQL alike; for DataJoint 0.14, which predates
 core types, :func:`declare` spells them as MySQL types. The rows come from a
-seeded generator, so every run has the same data. ``djimport demo`` and the
-test suite both load this example.
+seeded generator, so every run has the same data. :func:`create` makes the
+example on your own server in one call (``djimport example SCHEMA`` on the
+command line); ``djimport demo`` and the test suite load it too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import datajoint as dj
 
-from ._datajoint import IS_V2, Connection
+from . import _catalog
+from ._datajoint import IS_V2, Connection, backend, describe
+from ._names import quoted
 
 DEFINITIONS = {
     "Student": ("Manual", """
@@ -128,6 +131,28 @@ def declare(schema_name: str, connection: Connection | None = None, split: bool 
         cls = type(name, (getattr(dj, tier),), {"definition": definition(name)})
         context[name] = schemas[target](cls)
     return context
+
+
+def create(schema_name: str, connection: Connection | None = None) -> dict[str, type[Any]]:
+    """Make the university example in a new schema ``schema_name``: declare its tables and fill them.
+
+    The server is DataJoint's default connection unless ``connection`` is given.
+    Returns the declared classes, as :func:`declare`. Raises ``ValueError``,
+    changing nothing, when the schema exists already or the server cannot
+    have a schema of that name.
+    """
+    connection = connection or dj.conn()
+    problem = _catalog.unusable_schema_name(connection, schema_name)
+    if problem:
+        raise ValueError(f"Cannot create schema {quoted(backend(connection), schema_name)}: {problem}.")
+    if schema_name in _catalog.list_schemas(connection):  # never write into a schema of someone's
+        raise ValueError(
+            f"Schema {quoted(backend(connection), schema_name)} exists already on {describe(connection)}: the example goes into a new "
+            "schema, so choose a name that is not taken"
+        )
+    tables = declare(schema_name, connection=connection)
+    fill(tables)
+    return tables
 
 
 def fill(tables: dict[str, type[Any]], students: int = 60, seed: int = 0) -> None:
