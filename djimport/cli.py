@@ -115,25 +115,41 @@ def add_show(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    if bool(args.schemas) == args.all:
-        args.parser.error("name one or more schemas, or --all for every schema")
-    if args.all:
+    from ._selection import is_pattern  # DataJoint, once a command runs
+
+    if sum((bool(args.schemas), args.all, args.around is not None)) != 1:
+        args.parser.error("name one or more schemas, or --all, or --around SCHEMA.Table")
+    if args.depth is not None and args.around is None:
+        args.parser.error("--depth goes with --around")
+    if args.all or args.around or any(map(is_pattern, args.schemas)):
         _connection()  # an unreachable server is reported in one line
-    path = save_diagram(diagram(*(_load(schema) for schema in args.schemas)), args.output)
+    try:
+        graph = diagram(*args.schemas, around=args.around, depth=1 if args.depth is None else args.depth)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    path = save_diagram(graph, args.output)
     print(f"wrote {path}")
     return 0
 
 
 def add_diagram(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "diagram", help="draw the diagram of schemas, or of the whole pipeline",
+        "diagram", help="draw the diagram of schemas, of the whole pipeline, or of a table's neighbourhood",
         description="Draw the diagram of a schema: tables styled by tier, foreign keys as edges (solid "
         "when in the primary key, dashed otherwise), referenced tables of other schemas in clusters. "
-        "Several schemas, or --all, are drawn each in a cluster of its own. "
+        "Several schemas, or --all, are drawn each in a cluster of its own; the foreign keys between "
+        "schemas have arrowheads. DataJoint's hidden tables (~external_<store>, ~jobs, ...) are not drawn. "
         "svg, png and pdf need Graphviz's `dot` program; without it the DOT text is written instead.",
     )
-    parser.add_argument("schemas", nargs="*", metavar="SCHEMA")
+    parser.add_argument("schemas", nargs="*", metavar="SCHEMA",
+                        help="a schema name or a quoted shell-style pattern ('lab_*') matched against the "
+                        "schemas you can see")
     parser.add_argument("--all", action="store_true", help="draw every schema on the server")
+    parser.add_argument("--around", metavar="SCHEMA.Table",
+                        help="draw the tables up to --depth foreign keys above and below this table, in any "
+                        "schema (Table: the class name, Master.Part for a part, or the SQL name); a master "
+                        "drawn brings its parts")
+    parser.add_argument("--depth", type=_depth, metavar="N", help="how far --around reaches (default: 1)")
     parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
                         help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
     parser.set_defaults(func=cmd_diagram, parser=parser)
@@ -258,6 +274,12 @@ def _load(schema: str) -> SchemaModule:
         return resolve(load(schema))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+
+
+def _depth(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
 
 
 def _diagram_path(text: str) -> Path:
