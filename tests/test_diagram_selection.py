@@ -9,6 +9,7 @@ import datajoint as dj
 import pytest
 
 import djimport
+from djimport._catalog import list_all_tables
 from djimport._datajoint import IS_V2
 from djimport.cli import main
 from tests.helpers import _split, server_queries
@@ -53,7 +54,7 @@ def restricted(graph, schemas) -> tuple[set[str], set[tuple[str, str]]]:
 
 
 def hidden_tables(connection, schema: str) -> set[str]:
-    return {table for table in djimport._catalog.list_all_tables(connection)[schema] if table.startswith("~")}
+    return {table for table in list_all_tables(connection)[schema] if table.startswith("~")}
 
 
 def test_split_pipeline_equals_datajoint_graph(split_university, sessions, connection):
