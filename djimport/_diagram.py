@@ -6,8 +6,10 @@ ellipses, Part small plain text. An edge is solid when the foreign key is part
 of the child's primary key and dashed otherwise, thin when the child's primary
 key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
-schema's name. A diagram of several schemas (a pipeline's map) draws each in a
-cluster of its own, left to right, and the foreign keys between them darker.
+schema's name; the edges from them have arrowheads (parent to child). A diagram
+of several schemas (a pipeline's map) draws each in a cluster of its own, left to
+right, and the foreign keys between them in dark blue. What is drawn is chosen by
+:mod:`._selection`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ _TIER_STYLE: dict[str | None, dict[str, Any]] = {
     None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
 }
 _EDGE_COLOR = "#00000040"
-_CROSS_SCHEMA_EDGE_COLOR = "#000000B0"
+_CROSS_SCHEMA_EDGE_COLOR = "#1F4E9ACC"  # a dark blue: the links between the clusters of a map
 _RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
 
 
@@ -48,7 +50,8 @@ def draw(selection: Selection) -> graphviz.Digraph:
     single = len(drawn) == 1
     graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
     if not single:
-        # A pipeline of many schemas reads left to right, each schema a box of tables.
+        # A pipeline of many schemas reads left to right, each schema a box of tables. (newrank would make the
+        # picture a fifth smaller but put the clusters out of the schemas' order.)
         graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
     for schema, classes in drawn.items():
         with contextlib.ExitStack() as stack:
@@ -106,17 +109,19 @@ def _node_style(table: str, label: str) -> dict[str, str]:
 
 def _edge_style(edge: Edge, single: bool) -> dict[str, str]:
     color = _RENAMED_EDGE_COLOR if edge.renamed else _EDGE_COLOR
-    if edge.between_schemas and not single and not edge.renamed:
-        color = _CROSS_SCHEMA_EDGE_COLOR  # the links between clusters, which a map is for
-    return dict(
+    style = dict(
         style="solid" if edge.primary else "dashed",
         color=color,
         penwidth="0.75" if edge.one_to_many else "2",
-        # DataJoint draws no arrowheads: within a schema its tables are ranked top-down from the tables
-        # they depend on; an edge to another schema's table needs one to show which way it goes.
-        arrowhead="normal" if edge.between_schemas else "none",
-        **({"arrowsize": "0.7"} if edge.between_schemas else {}),
+        arrowhead="none",
     )
+    if edge.between_schemas:
+        # DataJoint draws no arrowheads: a schema's tables are ranked from the tables they depend on. An edge
+        # to another schema's cluster may run any way, so it shows its direction, parent to child.
+        style.update(arrowhead="normal", arrowsize="0.8", tooltip=f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
+        if not single and not edge.renamed:
+            style.update(color=_CROSS_SCHEMA_EDGE_COLOR, penwidth=str(max(float(style["penwidth"]), 1.2)))
+    return style
 
 
 def svg(graph: graphviz.Digraph) -> str | None:
