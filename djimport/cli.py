@@ -12,12 +12,13 @@ that adds its parser and sets ``func`` to the function that runs it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
 from ._failures import explain
@@ -181,9 +182,10 @@ def cmd_stubs(args: argparse.Namespace) -> int:
         if not importable(schema):
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
         _load(schema)
-    written = write_stubs(schemas, args.output)
+    with _unreadable_tables() as skipped:
+        written = write_stubs(schemas, args.output)
     print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_datajoint.describe_default()})")
-    return 0
+    return 1 if skipped else 0
 
 
 def add_stubs(commands: argparse._SubParsersAction) -> None:
@@ -192,6 +194,7 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
         description="Write a djschemas/ package of .pyi stubs declaring each schema's table classes, so "
         "that IDEs complete `uni.Student` and type checkers accept `from djschemas.uni import Student`. "
         "Point your tools at DIR (Pylance: python.analysis.stubPath; mypy: MYPYPATH).",
+        epilog=_UNREADABLE_HELP.format(what="writes its class without a definition"),
     )
     parser.add_argument("schemas", nargs="*", metavar="SCHEMA", help="schemas to write (default: all)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
@@ -205,24 +208,52 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export  # DataJoint, once a command runs
 
-    source = export(_load(args.schema))
+    with _unreadable_tables() as skipped:
+        source = export(_load(args.schema))
     if args.output is None:
         sys.stdout.write(source)
     else:
         args.output.write_text(source)
         print(f"wrote {args.output}")
-    return 0
+    return 1 if skipped else 0
 
 
 def add_export(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export", help="write a Python module declaring a schema's tables",
         description="Write the source of a Python module that declares the tables of a schema with "
-        "DataJoint definitions, to put a schema under source control.",
+        "DataJoint definitions, to put a schema under source control. A MySQL schema whose character set "
+        "is not the server's default gets a comment with the CREATE DATABASE statement that keeps it.",
+        epilog=_UNREADABLE_HELP.format(what="leaves it out, with the tables that need it"),
     )
     parser.add_argument("schema", metavar="SCHEMA")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE.py", help="file to write (default: stdout)")
     parser.set_defaults(func=cmd_export)
+
+
+_UNREADABLE_HELP = (
+    "A table whose heading DataJoint cannot read (declared by another DataJoint line, or needing a setting "
+    "such as DJ_SUPPORT_FILEPATH_MANAGEMENT): the command {what}, writes everything else, prints one line "
+    "per such table on stderr (schema, table, DataJoint's reason) and exits with status 1."
+)
+
+
+@contextlib.contextmanager
+def _unreadable_tables() -> Iterator[list[str]]:
+    """Print each table skipped inside the block (an UnreadableTable warning) as one line on stderr;
+    yields the list of those lines."""
+    from .export import UnreadableTable  # DataJoint, once a command runs
+
+    skipped: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnreadableTable)
+        yield skipped
+    for warning in caught:
+        if issubclass(warning.category, UnreadableTable):
+            skipped.append(str(warning.message))
+            print(f"djimport: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
 
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], object], ...] = (
@@ -256,7 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
                 return args.func(args)
         except (CommandError, ImportError, LookupError, DotNotFound, DataJointError, OSError) as exc:
-            print(f"djimport: error: {exc}", file=sys.stderr)
+            # DataJoint's messages may span lines (its filepath setting's does): the error is one line.
+            print(f"djimport: error: {' '.join(str(exc).split())}", file=sys.stderr)
             return 1
 
 
