@@ -233,8 +233,8 @@ def add_export(commands: argparse._SubParsersAction) -> None:
 
 _UNREADABLE_HELP = (
     "A table whose heading DataJoint cannot read (declared by another DataJoint line, or needing a setting "
-    "such as DJ_SUPPORT_FILEPATH_MANAGEMENT): the command {what}, writes everything else, prints one line "
-    "per such table on stderr (schema, table, DataJoint's reason) and exits with status 1."
+    "such as DJ_SUPPORT_FILEPATH_MANAGEMENT): the command {what} and writes everything else; it prints one "
+    "line per such table on stderr (schema, table, DataJoint's reason) and exits with status 1."
 )
 
 
