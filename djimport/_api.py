@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ._datajoint import Connection
+    from ._selection import Selection
 
 
 def load(schema: str) -> types.ModuleType:
@@ -197,28 +198,77 @@ def table(full_name: str | tuple[str, str]) -> type[Any]:
     raise LookupError(message)
 
 
-def diagram(*modules_or_schema_names: types.ModuleType | str) -> graphviz.Digraph:
-    """The diagram of one schema, of several, or of every schema you can see, as a :class:`graphviz.Digraph`.
+def diagram(
+    *modules_or_schema_names: types.ModuleType | str, around: str | None = None, depth: int = 1
+) -> graphviz.Digraph:
+    """The diagram of one schema, of several, of every schema you can see, or of one table's
+    neighbourhood, as a :class:`graphviz.Digraph`.
 
-    Each argument is a module imported through djimport (``djschemas.university``)
-    or a schema name; with none, every schema on DataJoint's default server
-    that has tables. One schema is drawn on its own; several are drawn each in a
-    cluster labelled with its name. Tables of other schemas that they reference
-    sit in dashed clusters. Costs one query for the foreign keys of all the
-    schemas drawn (plus their imports, if not imported yet; with no argument,
-    one query lists every schema's tables instead). Render it with
-    ``.pipe(format="svg")`` or :func:`djimport.save_diagram`; this needs Graphviz's ``dot``
-    program, while ``.source`` (DOT text) does not.
+    Each argument is a module imported through djimport (``djschemas.university``),
+    a schema name, or a shell-style pattern of schema names (``"lab_*"``, matched
+    against the schemas you can see; one matching none raises LookupError with
+    close names); with none, every schema on DataJoint's default server that has
+    tables. One schema is drawn on its own; several are drawn each in a cluster
+    labelled with its name. Tables of other schemas that they reference sit in
+    dashed clusters. ``around="SCHEMA.Table"`` (the class name, ``Session.Trial``
+    for a part, or the SQL name) draws instead the tables up to ``depth`` foreign
+    keys above and below that table, in any schema, each master with its parts.
+    DataJoint's hidden tables (``~external_<store>``, ``~jobs``, ...) are never drawn;
+    the foreign keys between schemas have arrowheads (parent to child).
+
+    Costs one query for the foreign keys of all the schemas drawn (plus their
+    imports, if not imported yet); with no argument, a pattern or ``around``, two
+    queries: one lists every schema's tables, without importing their modules.
+    Render it with ``.pipe(format="svg")`` or :func:`djimport.save_diagram`; this
+    needs Graphviz's ``dot`` program, while ``.source`` (DOT text) does not.
     """
     from . import _diagram  # DataJoint and graphviz, once a diagram is drawn
 
-    if not modules_or_schema_names:
-        connection = register(DEFAULT_ROOT).connection()
-        return _diagram.render(connection, _diagram.every_schema(connection))
-    loaders = [resolve(name).__loader__ for name in modules_or_schema_names]
-    if len({id(loader.root) for loader in loaders}) > 1:
-        raise ValueError("draw schemas of one server at a time: these modules come from different roots")
-    return _diagram.render(loaders[0].root.connection(), _diagram.tables_of(loaders))
+    return _diagram.draw(diagram_selection(*modules_or_schema_names, around=around, depth=depth))
+
+
+def diagram_selection(
+    *modules_or_schema_names: types.ModuleType | str, around: str | None = None, depth: int = 1
+) -> Selection:
+    """What :func:`diagram` draws for the same arguments, at the same cost, for any renderer: the tables
+    chosen, the tables they reference and the foreign keys between them."""
+    from . import _catalog, _diagram, _selection  # DataJoint, once a diagram is drawn
+
+    if around is not None and modules_or_schema_names:
+        raise ValueError("around= draws a table's neighbourhood in every schema: name no schema with it")
+    if not isinstance(depth, int) or depth < 0:
+        raise ValueError(f"depth must be a whole number >= 0, got {depth!r}")
+    names = [name for name in modules_or_schema_names if isinstance(name, str)]
+    if around is None and modules_or_schema_names and not any(map(_selection.is_pattern, names)):
+        loaders = [resolve(name).__loader__ for name in modules_or_schema_names]
+        if len({id(loader.root) for loader in loaders}) > 1:
+            raise ValueError("draw schemas of one server at a time: these modules come from different roots")
+        connection = loaders[0].root.connection()
+        tables = _diagram.tables_of(loaders)
+        return _selection.of_schemas(tables, _catalog.list_keys_of(connection, list(tables)))
+    # Patterns, every schema or a neighbourhood: the schemas of DataJoint's default server, listed at once.
+    root = register(DEFAULT_ROOT)
+    connection = root.connection()
+    listing = _catalog.list_all_tables(connection)
+    if around is not None:
+        start = _selection.find_table(listing, around, root.describe())
+        return _selection.around(listing, _catalog.list_keys_of(connection, list(listing)), start, depth)
+    schemas = [_schema_of_default_root(name) for name in modules_or_schema_names]
+    drawn = _diagram.labelled(listing)
+    if schemas:
+        drawn = {schema: drawn.get(schema, {}) for schema in _selection.match_schemas(schemas, listing, root.describe())}
+    if not drawn:
+        raise LookupError(f"no schema with DataJoint tables on {root.describe()}")
+    return _selection.of_schemas(drawn, _catalog.list_keys_of(connection, list(drawn)))
+
+
+def _schema_of_default_root(module_or_name: types.ModuleType | str) -> str:
+    if isinstance(module_or_name, str):
+        return module_or_name
+    loader = resolve(module_or_name).__loader__
+    if loader.root.name != DEFAULT_ROOT:
+        raise ValueError(f"patterns name schemas of {DEFAULT_ROOT}'s server: give {module_or_name.__name__} by name")
+    return loader.schema
 
 
 class DotNotFound(RuntimeError):

@@ -109,6 +109,11 @@ _SQL = {
         ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
+        # A schema's character set and collation, and what CREATE DATABASE gives without them.
+        "character_set": (
+            "SELECT default_character_set_name, default_collation_name, @@character_set_server, @@collation_server "
+            "FROM information_schema.schemata WHERE schema_name = %s"
+        ),
     },
     # PostgreSQL's catalogs rather than information_schema: they carry table comments
     # (obj_description) and list every relation, whoever owns it.
@@ -287,6 +292,21 @@ def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dic
                 column_type = f"{declared[1]} ({column_type})"
             columns[schema].setdefault(table, []).append((column, column_type))
     return {schema: {table: tuple(cols) for table, cols in tables.items()} for schema, tables in columns.items()}
+
+
+def schema_character_set(connection: Connection, schema: str) -> tuple[str, str, str] | None:
+    """``(character set, collation, the server's default character set)`` of a MySQL schema whose character
+    set or collation is not the server's default, in one query; None otherwise, and on PostgreSQL (where a
+    schema has no character set of its own) without a query."""
+    if _datajoint.backend(connection) != "mysql":
+        return None
+    rows = query(connection, _sql(connection, "character_set"), (schema,))
+    if not rows:
+        return None
+    charset, collation, server_charset, server_collation = rows[0]
+    if (charset, collation) == (server_charset, server_collation):
+        return None
+    return charset, collation, server_charset
 
 
 def _names(connection: Connection, names: list[str]) -> tuple[str, ...] | list[str]:

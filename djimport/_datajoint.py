@@ -263,6 +263,9 @@ def definition(table_class: type[Any], context: dict) -> str:
     expressions (``omega='0'::smallint``) and type names (``timestamp without time zone``), which it
     cannot declare; they become plain values and DataJoint's type names.
     """
+    # DataJoint 0.14 keeps the table status of a heading it failed to read and takes it as read: its
+    # attributes first, so that a second attempt raises DataJoint's error again, not an AttributeError.
+    table_class.heading.attributes  # noqa: B018
     text = table_class().describe(context=context)
     for attribute in table_class.heading.attributes.values():
         match = attribute.default and re.fullmatch(_SERVER_TIMESTAMP, attribute.default)

@@ -6,8 +6,10 @@ ellipses, Part small plain text. An edge is solid when the foreign key is part
 of the child's primary key and dashed otherwise, thin when the child's primary
 key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
-schema's name. A diagram of several schemas (a pipeline's map) draws each in a
-cluster of its own, left to right, and the foreign keys between them darker.
+schema's name; the edges from them have arrowheads (parent to child). A diagram
+of several schemas (a pipeline's map) draws each in a cluster of its own, left to
+right, and the foreign keys between them in dark blue. What is drawn is chosen by
+:mod:`._selection`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any, Iterable
 import graphviz
 
 from ._build import ModuleState, modelled
-from ._catalog import ForeignKey, list_all_tables, list_keys_of
-from ._datajoint import Connection, describe, qualified_class_name, tier_of
+from ._catalog import list_keys_of
+from ._datajoint import Connection, qualified_class_name, tier_of
+from ._selection import Edge, Selection, of_schemas
 
 _SCALE = 1.2
 _TIER_STYLE: dict[str | None, dict[str, Any]] = {
@@ -31,18 +34,24 @@ _TIER_STYLE: dict[str | None, dict[str, Any]] = {
     None: dict(shape="circle", color="#FFFF0040", fontcolor="black", fontsize=_SCALE * 8, size=0.4),
 }
 _EDGE_COLOR = "#00000040"
-_CROSS_SCHEMA_EDGE_COLOR = "#000000B0"
+_CROSS_SCHEMA_EDGE_COLOR = "#1F4E9ACC"  # a dark blue: the links between the clusters of a map
 _RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``-> T.proj(a='b')``)
 
 
 def render(connection: Connection, drawn: dict[str, dict[str, str]]) -> graphviz.Digraph:
     """The diagram of the tables ``drawn`` (schema -> table -> label), with the tables of other schemas
     they reference; one query for the foreign keys of all the schemas drawn."""
-    keys = list_keys_of(connection, list(drawn))
+    return draw(of_schemas(drawn, list_keys_of(connection, list(drawn))))
+
+
+def draw(selection: Selection) -> graphviz.Digraph:
+    """The Graphviz diagram of a :class:`Selection`: one node per table, one edge per foreign key."""
+    drawn = selection.tables
     single = len(drawn) == 1
     graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
     if not single:
-        # A pipeline of many schemas reads left to right, each schema a box of tables.
+        # A pipeline of many schemas reads left to right, each schema a box of tables. (newrank would make the
+        # picture a fifth smaller but put the clusters out of the schemas' order.)
         graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
     for schema, classes in drawn.items():
         with contextlib.ExitStack() as stack:
@@ -52,27 +61,16 @@ def render(connection: Connection, drawn: dict[str, dict[str, str]]) -> graphviz
                 target.attr(label=schema, style="solid", color="#00000080", fontname="arial", fontsize="16")
             for table, label in sorted(classes.items(), key=lambda item: item[1]):
                 target.node(_node_id(schema, table), **_node_style(table, label))
-
-    others: dict[str, set[str]] = {}  # referenced tables that are not drawn, by schema
-    for schema, schema_keys in keys.items():
-        for fk in schema_keys.foreign:
-            if fk.table not in drawn[schema]:
-                continue
-            if fk.ref_table not in drawn.get(fk.ref_schema, {}):
-                others.setdefault(fk.ref_schema, set()).add(fk.ref_table)
-            style = _edge_style(fk, schema_keys.primary)
-            if fk.ref_schema != schema and not single and style["color"] == _EDGE_COLOR:
-                style["color"] = _CROSS_SCHEMA_EDGE_COLOR  # the links between clusters, which a map is for
-            graph.edge(_node_id(fk.ref_schema, fk.ref_table), _node_id(schema, fk.table), **style)
-    for other in sorted(others):
+    for edge in selection.edges:
+        graph.edge(_node_id(*edge.parent), _node_id(*edge.child), **_edge_style(edge, single))
+    for other, tables in selection.referenced.items():
         with contextlib.ExitStack() as stack:
             target = graph
             if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
                 target = stack.enter_context(graph.subgraph(name=f"cluster_{other}"))
             if other not in drawn:
                 target.attr(label=other, style="dashed", color="#00000040", fontname="arial")
-            for table in sorted(others[other]):
-                label = table if other in drawn else qualified_class_name(table)
+            for table, label in tables.items():
                 target.node(_node_id(other, table), **_node_style(table, label))
     return graph
 
@@ -82,16 +80,11 @@ def tables_of(modules: Iterable[ModuleState]) -> dict[str, dict[str, str]]:
     return {state.schema: {table: cls.__qualname__ for table, cls in dict(state.classes).items()} for state in modules}
 
 
-def every_schema(connection: Connection) -> dict[str, dict[str, str]]:
-    """Schema -> table -> label of every schema on the server with tables a module would have; one query."""
-    drawn = {
-        schema: {table: qualified_class_name(table) for table in modelled(tables)}
-        for schema, tables in list_all_tables(connection).items()
-    }
-    drawn = {schema: tables for schema, tables in drawn.items() if tables}
-    if not drawn:
-        raise LookupError(f"no schema with DataJoint tables on {describe(connection)}")
-    return drawn
+def labelled(listing: dict[str, tuple[str, ...]]) -> dict[str, dict[str, str]]:
+    """Schema -> table -> label of the schemas of ``listing`` (schema -> its tables) that have tables
+    a module would have."""
+    drawn = {schema: {table: qualified_class_name(table) for table in modelled(tables)} for schema, tables in listing.items()}
+    return {schema: tables for schema, tables in drawn.items() if tables}
 
 
 def _node_id(schema: str, table: str) -> str:
@@ -114,17 +107,21 @@ def _node_style(table: str, label: str) -> dict[str, str]:
     )
 
 
-def _edge_style(fk: ForeignKey, primary: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    child_key = set(primary.get(fk.table, ()))
-    in_key = set(fk.columns) <= child_key
-    one_to_many = set(fk.columns) != child_key  # DataJoint's "multi"
-    renamed = fk.columns != fk.ref_columns
-    return dict(
-        style="solid" if in_key else "dashed",
-        color=_RENAMED_EDGE_COLOR if renamed else _EDGE_COLOR,
-        penwidth="0.75" if one_to_many else "2",
+def _edge_style(edge: Edge, single: bool) -> dict[str, str]:
+    color = _RENAMED_EDGE_COLOR if edge.renamed else _EDGE_COLOR
+    style = dict(
+        style="solid" if edge.primary else "dashed",
+        color=color,
+        penwidth="0.75" if edge.one_to_many else "2",
         arrowhead="none",
     )
+    if edge.between_schemas:
+        # DataJoint draws no arrowheads: a schema's tables are ranked from the tables they depend on. An edge
+        # to another schema's cluster may run any way, so it shows its direction, parent to child.
+        style.update(arrowhead="normal", arrowsize="0.8", tooltip=f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
+        if not single and not edge.renamed:
+            style.update(color=_CROSS_SCHEMA_EDGE_COLOR, penwidth=str(max(float(style["penwidth"]), 1.2)))
+    return style
 
 
 def svg(graph: graphviz.Digraph) -> str | None:

@@ -12,12 +12,13 @@ that adds its parser and sets ``func`` to the function that runs it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import warnings
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
 from ._failures import explain
@@ -115,25 +116,41 @@ def add_show(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_diagram(args: argparse.Namespace) -> int:
-    if bool(args.schemas) == args.all:
-        args.parser.error("name one or more schemas, or --all for every schema")
-    if args.all:
+    from ._selection import is_pattern  # DataJoint, once a command runs
+
+    if sum((bool(args.schemas), args.all, args.around is not None)) != 1:
+        args.parser.error("name one or more schemas, or --all, or --around SCHEMA.Table")
+    if args.depth is not None and args.around is None:
+        args.parser.error("--depth goes with --around")
+    if args.all or args.around or any(map(is_pattern, args.schemas)):
         _connection()  # an unreachable server is reported in one line
-    path = save_diagram(diagram(*(_load(schema) for schema in args.schemas)), args.output)
+    try:
+        graph = diagram(*args.schemas, around=args.around, depth=1 if args.depth is None else args.depth)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    path = save_diagram(graph, args.output)
     print(f"wrote {path}")
     return 0
 
 
 def add_diagram(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "diagram", help="draw the diagram of schemas, or of the whole pipeline",
+        "diagram", help="draw the diagram of schemas, of the whole pipeline, or of a table's neighbourhood",
         description="Draw the diagram of a schema: tables styled by tier, foreign keys as edges (solid "
         "when in the primary key, dashed otherwise), referenced tables of other schemas in clusters. "
-        "Several schemas, or --all, are drawn each in a cluster of its own. "
+        "Several schemas, or --all, are drawn each in a cluster of its own; the foreign keys between "
+        "schemas have arrowheads. DataJoint's hidden tables (~external_<store>, ~jobs, ...) are not drawn. "
         "svg, png and pdf need Graphviz's `dot` program; without it the DOT text is written instead.",
     )
-    parser.add_argument("schemas", nargs="*", metavar="SCHEMA")
+    parser.add_argument("schemas", nargs="*", metavar="SCHEMA",
+                        help="a schema name or a quoted shell-style pattern ('lab_*') matched against the "
+                        "schemas you can see")
     parser.add_argument("--all", action="store_true", help="draw every schema on the server")
+    parser.add_argument("--around", metavar="SCHEMA.Table",
+                        help="draw the tables up to --depth foreign keys above and below this table, in any "
+                        "schema (Table: the class name, Master.Part for a part, or the SQL name); a master "
+                        "drawn brings its parts")
+    parser.add_argument("--depth", type=_depth, metavar="N", help="how far --around reaches (default: 1)")
     parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
                         help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
     parser.set_defaults(func=cmd_diagram, parser=parser)
@@ -165,9 +182,10 @@ def cmd_stubs(args: argparse.Namespace) -> int:
         if not importable(schema):
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
         _load(schema)
-    written = write_stubs(schemas, args.output)
+    with _unreadable_tables() as skipped:
+        written = write_stubs(schemas, args.output)
     print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_datajoint.describe_default()})")
-    return 0
+    return 1 if skipped else 0
 
 
 def add_stubs(commands: argparse._SubParsersAction) -> None:
@@ -176,6 +194,7 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
         description="Write a djschemas/ package of .pyi stubs declaring each schema's table classes, so "
         "that IDEs complete `uni.Student` and type checkers accept `from djschemas.uni import Student`. "
         "Point your tools at DIR (Pylance: python.analysis.stubPath; mypy: MYPYPATH).",
+        epilog=_UNREADABLE_HELP.format(what="writes its class without a definition"),
     )
     parser.add_argument("schemas", nargs="*", metavar="SCHEMA", help="schemas to write (default: all)")
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="DIR",
@@ -189,20 +208,23 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export  # DataJoint, once a command runs
 
-    source = export(_load(args.schema))
+    with _unreadable_tables() as skipped:
+        source = export(_load(args.schema))
     if args.output is None:
         sys.stdout.write(source)
     else:
         args.output.write_text(source)
         print(f"wrote {args.output}")
-    return 0
+    return 1 if skipped else 0
 
 
 def add_export(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "export", help="write a Python module declaring a schema's tables",
         description="Write the source of a Python module that declares the tables of a schema with "
-        "DataJoint definitions, to put a schema under source control.",
+        "DataJoint definitions, to put a schema under source control. A MySQL schema whose character set "
+        "is not the server's default gets a comment with the CREATE DATABASE statement that keeps it.",
+        epilog=_UNREADABLE_HELP.format(what="leaves it out, with the tables that need it"),
     )
     parser.add_argument("schema", metavar="SCHEMA")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE.py", help="file to write (default: stdout)")
@@ -237,6 +259,31 @@ def add_example(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_example)
 
 
+_UNREADABLE_HELP = (
+    "A table whose heading DataJoint cannot read (declared by another DataJoint line, or needing a setting "
+    "such as DJ_SUPPORT_FILEPATH_MANAGEMENT): the command {what} and writes everything else; it prints one "
+    "line per such table on stderr (schema, table, DataJoint's reason) and exits with status 1."
+)
+
+
+@contextlib.contextmanager
+def _unreadable_tables() -> Iterator[list[str]]:
+    """Print each table skipped inside the block (an UnreadableTable warning) as one line on stderr;
+    yields the list of those lines."""
+    from .export import UnreadableTable  # DataJoint, once a command runs
+
+    skipped: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnreadableTable)
+        yield skipped
+    for warning in caught:
+        if issubclass(warning.category, UnreadableTable):
+            skipped.append(str(warning.message))
+            print(f"djimport: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], object], ...] = (
     demo_register, add_list, add_show, add_diagram, add_stubs, add_export, add_example,
 )
@@ -268,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
                 return args.func(args)
         except (CommandError, ImportError, LookupError, DotNotFound, DataJointError, OSError) as exc:
-            print(f"djimport: error: {exc}", file=sys.stderr)
+            # DataJoint's messages may span lines (its filepath setting's does): the error is one line.
+            print(f"djimport: error: {' '.join(str(exc).split())}", file=sys.stderr)
             return 1
 
 
@@ -286,6 +334,12 @@ def _load(schema: str) -> SchemaModule:
         return resolve(load(schema))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+
+
+def _depth(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
 
 
 def _diagram_path(text: str) -> Path:

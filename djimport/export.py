@@ -5,21 +5,34 @@ the server: primary key above ``---``, foreign keys as ``-> Class`` (or
 ``-> other_schema.Class`` for tables of other schemas, imported through
 djimport), types, defaults and comments. Classes come in an order in which
 they can be declared: every table after the tables it references.
+
+A table whose heading DataJoint cannot read (declared by another DataJoint
+line, or needing a setting this one lacks) is left out, with the tables that
+need it (its parts, the tables referencing it), each named in the module's
+header and in an :class:`UnreadableTable` warning. A MySQL schema whose character
+set is not the server's default gets a comment with the ``CREATE DATABASE``
+statement that makes such a schema: a definition cannot carry a character set.
 """
 
 from __future__ import annotations
 
 import keyword
 import types
+import warnings
 from pathlib import Path
+from typing import Callable
 
 from . import _datajoint
 from ._api import load, resolve
 from ._build import declaration_order
-from ._catalog import Keys, list_keys
+from ._catalog import Keys, list_keys, schema_character_set
 from ._loader import SchemaModule
 
-__all__ = ["definitions", "export", "text_block", "write"]
+__all__ = ["UnreadableTable", "definitions", "export", "read_definitions", "text_block", "write"]
+
+
+class UnreadableTable(UserWarning):
+    """DataJoint cannot read a table's heading: :func:`export` leaves it out, a stub has no definition for it."""
 
 
 def export(module_or_schema_name: types.ModuleType | str) -> str:
@@ -27,17 +40,36 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
 
     Importing the module declares (in schema ``<same name>``, on DataJoint's
     default server) every table that does not exist yet; change the name in
-    its ``dj.Schema(...)`` line to declare the tables elsewhere.
+    its ``dj.Schema(...)`` line to declare the tables elsewhere. Tables whose
+    headings DataJoint cannot read are left out, each with an :class:`UnreadableTable` warning.
     """
     module = resolve(module_or_schema_name)
     loader = module.__loader__
-    keys = list_keys(loader.root.connection(), loader.schema)
-    texts, imports = _definitions(module, keys)
+    connection = loader.root.connection()
+    keys = list_keys(connection, loader.schema)
+    texts, imports, unreadable = _definitions(module, keys)
+    order = declaration_order(loader.schema, loader.classes, keys)
+    left_out = _left_out(loader.schema, order, keys, unreadable, loader.quoted)
     out = [
         f'"""DataJoint schema {loader.quoted()}, exported by djimport from {loader.server}.',
         "",
         "Importing this module declares those of its tables that do not exist yet.",
         '"""',
+    ]
+    character_set = schema_character_set(connection, loader.schema)
+    if character_set is not None:
+        charset, collation, server_charset = character_set
+        out += [
+            "",
+            f"# The schema's character set is {charset} ({collation}), not the server's default ({server_charset}).",
+            "# A DataJoint definition cannot carry a character set: create the schema with it before importing this",
+            "# module (else long varchar columns may not fit and foreign keys to such schemas fail):",
+            f"#     CREATE DATABASE {loader.quoted()} CHARACTER SET {charset} COLLATE {collation};",
+        ]
+    if left_out:
+        out += ["", "# Tables left out:"]
+        out += [f"#     {loader.quoted(table)}: {reason}" for table, reason in left_out.items()]
+    out += [
         "",
         "import datajoint as dj",
         *imports[:1],
@@ -45,11 +77,15 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
         *imports[1:],
         f"schema = dj.Schema({loader.schema!r})",
     ]
-    for master, parts in declaration_order(loader.schema, loader.classes, keys):
+    for master, parts in order:
+        if master in left_out:
+            continue
         cls = loader.classes[master]
         out += ["", "", "@schema", f"class {cls.__name__}(dj.{_datajoint.tier_of(master)[0].__name__}):"]
         out += text_block("definition = ", texts[master], "    ")
         for table in parts:
+            if table in left_out:
+                continue
             out += ["", f"    class {loader.classes[table].__name__}(dj.Part):"]
             out += text_block("definition = ", texts[table], "        ")
         if issubclass(cls, (_datajoint.Imported, _datajoint.Computed)):
@@ -58,7 +94,30 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
                 "    def make(self, key):",
                 f"        raise NotImplementedError({cls.__name__ + '.make() was not exported: write it here'!r})",
             ]
+    for table, reason in left_out.items():
+        name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
+        warnings.warn(f"skipped {name}: {reason}", UnreadableTable, stacklevel=2)
     return "\n".join(out) + "\n"
+
+
+def _left_out(
+    schema: str, order: list[tuple[str, list[str]]], keys: Keys, unreadable: dict[str, str], quoted: Callable[[str], str]
+) -> dict[str, str]:
+    """The tables an export leaves out, with why: those whose heading cannot be read, the parts of masters
+    left out and the tables referencing a table left out (they could not be declared), in declaration order."""
+    left_out: dict[str, str] = {}
+    references = {(fk.table, fk.ref_table) for fk in keys.foreign if fk.ref_schema == schema}
+    for master, parts in order:
+        for table in [master, *parts]:
+            if table in unreadable:
+                left_out[table] = unreadable[table]
+            elif table != master and master in left_out:
+                left_out[table] = f"its master {quoted(master)} is left out"
+            else:
+                missing = sorted(ref for child, ref in references if child == table and ref in left_out)
+                if missing:
+                    left_out[table] = f"it references {', '.join(map(quoted, missing))}, left out"
+    return left_out
 
 
 def write(module_or_schema_name: types.ModuleType | str, path: str | Path) -> Path:
@@ -69,13 +128,22 @@ def write(module_or_schema_name: types.ModuleType | str, path: str | Path) -> Pa
 
 
 def definitions(module_or_schema_name: types.ModuleType | str) -> dict[str, str]:
-    """Table name -> DataJoint definition, for every table of a schema module (parts included)."""
+    """Table name -> DataJoint definition, for every table of a schema module (parts included)
+    whose heading DataJoint can read."""
+    return read_definitions(module_or_schema_name)[0]
+
+
+def read_definitions(module_or_schema_name: types.ModuleType | str) -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`definitions`, and table name -> why DataJoint cannot read it (its error, on one line)
+    for the other tables."""
     module = resolve(module_or_schema_name)
-    return _definitions(module, list_keys(module.__loader__.root.connection(), module.__loader__.schema))[0]
+    texts, _, unreadable = _definitions(module, list_keys(module.__loader__.root.connection(), module.__loader__.schema))
+    return texts, unreadable
 
 
-def _definitions(module: SchemaModule, keys: Keys) -> tuple[dict[str, str], list[str]]:
-    """The definitions, and the import lines they need for tables of other schemas."""
+def _definitions(module: SchemaModule, keys: Keys) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    """The definitions, the import lines they need for tables of other schemas, and why the other
+    tables' headings cannot be read."""
     loader = module.__loader__
     context = dict(vars(module))
     imports = []
@@ -85,12 +153,15 @@ def _definitions(module: SchemaModule, keys: Keys) -> tuple[dict[str, str], list
         imports.append(f"{alias} = djimport.load({other!r})")
     if imports:
         imports.insert(0, "import djimport")
-    texts = {}
+    texts, unreadable = {}, {}
     for table, cls in loader.classes.items():
         # For a part, `master` first so that DataJoint names its master `master`.
         part_context = {"master": cls.master, **context} if issubclass(cls, _datajoint.Part) else context
-        texts[table] = _datajoint.definition(cls, part_context)
-    return texts, imports
+        try:
+            texts[table] = _datajoint.definition(cls, part_context)
+        except _datajoint.DataJointError as exc:  # a table of another DataJoint line, a setting missing, ...
+            unreadable[table] = f"DataJoint {_datajoint.dj.__version__} cannot read its heading: {' '.join(str(exc).split())}"
+    return texts, imports, unreadable
 
 
 def _alias(schema: str, taken: dict) -> str:

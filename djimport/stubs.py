@@ -5,7 +5,8 @@ Put the directory where the type checker looks for stubs (Pylance's
 ``uni.Student`` then completes and ``from djschemas.university import Student``
 type-checks. Each class derives from its tier (``dj.Manual``, ...), part
 classes are nested in their masters, and each docstring holds the table's
-definition. The last lines record each table's columns and keys as comments,
+definition (or why DataJoint could not read it: the class is there, with an
+:class:`~djimport.export.UnreadableTable` warning). The last lines record each table's columns and keys as comments,
 which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import keyword
 import types
+import warnings
 from pathlib import Path
 
 from . import _datajoint
@@ -23,7 +25,7 @@ from ._catalog import list_columns_of, list_keys_of, list_schemas
 from ._datajoint import Connection
 from ._root import register
 from ._settings import DEFAULT_ROOT
-from .export import definitions, text_block
+from .export import UnreadableTable, read_definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
 
@@ -54,7 +56,11 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     """The text of the ``.pyi`` stub of one schema module."""
     module = resolve(module_or_schema_name)
     loader = module.__loader__
-    texts = definitions(module)
+    texts, unreadable = read_definitions(module)
+    for table, reason in unreadable.items():
+        name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
+        warnings.warn(f"{name} has no definition in its stub: {reason}", UnreadableTable, stacklevel=2)
+        texts[table] = f"No definition: {reason}."
     out = [
         f'"""DataJoint schema {loader.quoted()} on {loader.server}.',
         "",
