@@ -144,14 +144,17 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     from ._catalog import list_schemas
     from .stubs import check_stubs, importable, write_stubs  # DataJoint, once a command runs
 
+    if args.all and (args.schemas or not args.check):
+        args.parser.error("--all goes with --check and no SCHEMA (without --check, no SCHEMA writes every schema)")
     if args.check:
-        report = check_stubs(args.output, args.schemas or None, _connection())
+        report = check_stubs(args.output, args.schemas or None, _connection(), unstubbed=args.all)
         if not report:
             print(f"the stubs in {args.output / 'djschemas'} match {_datajoint.describe_default()}")
             return 0
         print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
         print("\n".join(report))
-        names = " ".join(args.schemas)
+        stubbed = sorted(path.stem for path in (args.output / "djschemas").glob("*.pyi") if path.stem != "__init__")
+        names = " ".join(args.schemas or ([] if args.all else stubbed))  # without --all: the stubs there
         print(f"update them with: djimport stubs {names + ' ' if names else ''}-o {args.output}")
         return 1
     schemas = args.schemas
@@ -166,7 +169,9 @@ def cmd_stubs(args: argparse.Namespace) -> int:
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
         _load(schema)
     written = write_stubs(schemas, args.output)
-    print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_datajoint.describe_default()})")
+    count = len(written) - 1
+    print(f"wrote {count} schema stub{'s' * (count != 1)} to {args.output / 'djschemas'} "
+          f"(server {_datajoint.describe_default()})")
     return 0
 
 
@@ -182,8 +187,12 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
                         help="directory to write djschemas/ into (e.g. typings)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing: exit 1, listing the differences, when the stubs in DIR do not "
-                        "match the server (tables added or dropped, attributes, keys), else 0")
-    parser.set_defaults(func=cmd_stubs)
+                        "match the server (tables added or dropped, attributes, keys), else 0. Checks the "
+                        "SCHEMAs named, else every schema that has a stub in DIR")
+    parser.add_argument("--all", action="store_true",
+                        help="with --check and no SCHEMA: also report the schemas on the server that have no stub "
+                        "in DIR")
+    parser.set_defaults(func=cmd_stubs, parser=parser)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
