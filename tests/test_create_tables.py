@@ -156,3 +156,16 @@ def test_create_tables_as_a_class_decorator_is_refused_with_the_with_form(univer
     body = '\n            definition = "-> uni.Student\\n---\\nexample : varchar(255)\\n"\n'
     exec(textwrap.dedent(hint) + body, {"djimport": djimport, "dj": dj, "uni": uni})
     assert table_exists(connection, university, "example") and hasattr(uni, "Example")
+
+
+@pytest.mark.parametrize("definition", ["-> uni.Studnet\nbad_id : int\n", "bad_id : int\n---\nx : integr\n"])
+def test_a_mistake_in_a_definition_reports_datajoints_error_not_privileges(university, connection, definition):
+    uni = djimport.load(university)
+    with pytest.raises(Exception) as plain:  # what DataJoint alone says, in a schema of its own
+        dj.Schema(university, connection=connection, context={"uni": uni})(
+            type("Bad", (dj.Manual,), {"definition": definition}))
+    with pytest.raises(type(plain.value)) as failed:
+        with djimport.create_tables(uni):
+            uni.schema(type("Bad", (dj.Manual,), {"definition": definition}))
+    assert str(failed.value) == str(plain.value) and "privilege" not in str(failed.value)
+    assert not table_exists(connection, university, "bad") and not hasattr(uni, "Bad")
