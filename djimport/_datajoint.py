@@ -45,8 +45,9 @@ def thread_safe() -> bool:
     return IS_V2 and _instance._load_thread_safe()
 
 
-def default_connection() -> Connection:
-    """DataJoint's own default connection (``dj.conn()``), opened on first use.
+def default_connection(**credentials: str) -> Connection:
+    """DataJoint's own default connection (``dj.conn()``), opened on first use, with the ``user`` and
+    ``password`` of :func:`ask_credentials` if any.
 
     One thread at a time: ``dj.conn()`` is not thread-safe, and threads that
     import at once must share one connection, not race to replace it.
@@ -57,7 +58,35 @@ def default_connection() -> Connection:
             "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
         )
     with _connecting:
-        return dj.conn()
+        return dj.conn(**credentials)
+
+
+_asking = threading.Lock()
+
+
+def ask_credentials() -> dict[str, str]:
+    """DataJoint 0.14's own prompts for the user and password its configuration lacks, asked here rather
+    than inside ``dj.conn()``, for :func:`default_connection`; empty when nothing is to be asked (2.x never
+    prompts: it raises "Database user not configured").
+
+    djimport bounds ``dj.conn()`` by ``DJIMPORT_TIMEOUT`` in a helper thread: a prompt there would be
+    abandoned and keep reading the terminal. Asked in the caller's thread, a person typing has all the
+    time they need, as with DataJoint alone, and only the server is then bounded. Without a terminal,
+    ``input()`` raises EOFError at the end of stdin, as in DataJoint.
+    """
+    if IS_V2:
+        return {}
+    with _asking:  # threads importing at once: one prompt
+        if existing_default_connection() is not None:
+            return {}
+        asked = {}
+        if dj.config["database.user"] is None:
+            asked["user"] = input("Please enter DataJoint username: ")
+        if dj.config["database.password"] is None:
+            from getpass import getpass  # once a password is asked for
+
+            asked["password"] = getpass(prompt="Please enter DataJoint password: ")
+        return asked
 
 
 def backend(connection: Connection) -> str:

@@ -41,14 +41,17 @@ class Root:
             existing = _datajoint.existing_default_connection()
             if existing is not None:
                 return existing  # nothing to wait for: no helper thread
-        return bounded(self._connection)
+        return bounded(self._connector())
 
-    def _connection(self) -> Connection:
+    def _connector(self) -> Callable[[], Connection]:
+        """What opens the root's connection in the helper thread. DataJoint 0.14's prompt for a user or
+        password not configured runs here, in the caller's thread and without the timeout."""
         if self._connect is None:
             from . import _datajoint  # DataJoint, once a server is used
 
-            return _datajoint.default_connection()
-        return self._connect()
+            credentials = _datajoint.ask_credentials()
+            return lambda: _datajoint.default_connection(**credentials)
+        return self._connect
 
     def describe(self) -> str:
         """``user@host:port`` of the server, without connecting."""
@@ -68,12 +71,14 @@ class Root:
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._catalog import list_schemas  # DataJoint, once a server is used
 
-        return bounded(lambda: list_schemas(self._connection()))
+        connect = self._connector()
+        return bounded(lambda: list_schemas(connect()))
 
     def _fetch_tables(self, schema: str) -> tuple[TableRow, ...] | None:
         from ._catalog import list_tables  # DataJoint, once a server is used
 
-        return bounded(lambda: list_tables(self._connection(), schema))
+        connect = self._connector()
+        return bounded(lambda: list_tables(connect(), schema))
 
 
 roots: dict[str, Root] = {}
