@@ -90,6 +90,7 @@ class SchemaLoader:
             raise ImportError(f"Cannot import {fullname}: {self.root.failure(exc)}", name=fullname) from exc
         if listing is None:
             raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
+        _datajoint.warn_without_lineage(connection, self.schema, (row.name for row in listing))
         return connection, listing
 
     def _not_found_message(self, fullname: str, connection: Connection) -> str:
