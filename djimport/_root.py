@@ -66,7 +66,10 @@ class Root:
         from . import _datajoint  # DataJoint, once a server is used
         from ._failures import explain  # its patterns, once something failed: not at start-up
 
-        return explain(exc, self.describe(), self.name if self.mounted else None, _datajoint.IS_V2)
+        mounted_as = self.name if self.mounted else None
+        # DataJoint's settings name the server only for its default connection.
+        backend = _datajoint.backend_configured() if self._connect is None else None
+        return explain(exc, self.describe(), mounted_as, _datajoint.IS_V2, backend)
 
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._catalog import list_schemas  # DataJoint, once a server is used

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
-from ._failures import explain
+from ._root import register
+from ._settings import DEFAULT_ROOT
 from ._loader import SchemaModule
 from .demo import register as demo_register
 
@@ -256,10 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _connection() -> Connection:
     from . import _datajoint  # DataJoint, once a command runs
 
+    root = register(DEFAULT_ROOT)
     try:
-        return _datajoint.default_connection()
+        return root.connection()  # within DJIMPORT_TIMEOUT, as an import
     except _datajoint.server_errors() as exc:  # the user needs the one line, not the driver's traceback
-        raise CommandError(explain(exc, _datajoint.describe_default(), None, _datajoint.IS_V2)) from exc
+        raise CommandError(root.failure(exc)) from exc
 
 
 def _load(schema: str) -> SchemaModule:
