@@ -62,6 +62,7 @@ def default_connection(**credentials: str) -> Connection:
 
 
 _asking = threading.Lock()
+_asked: dict[str, str] = {}  # the user typed at the prompt, named in messages about the server until it connects
 
 
 def ask_credentials() -> dict[str, str]:
@@ -81,7 +82,7 @@ def ask_credentials() -> dict[str, str]:
             return {}
         asked = {}
         if dj.config["database.user"] is None:
-            asked["user"] = input("Please enter DataJoint username: ")
+            asked["user"] = _asked["user"] = input("Please enter DataJoint username: ")
         if dj.config["database.password"] is None:
             from getpass import getpass  # once a password is asked for
 
@@ -131,7 +132,8 @@ def describe_default() -> str:
     port = dj.config["database.port"] or (5432 if backend_configured() == "postgresql" else 3306)
     if ":" in host:
         host, port = host.rsplit(":", 1)
-    return f"{dj.config['database.user']}@{host}:{port}"
+    user = dj.config["database.user"] if dj.config["database.user"] is not None else _asked.get("user")
+    return f"{user}@{host}:{port}"
 
 
 def backend_configured() -> str:

@@ -62,3 +62,22 @@ def test_without_a_user_the_import_fails_at_once_and_the_next_line_runs(universi
     child.expect_exact("the next line runs")
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+@pytest.mark.skipif(IS_V2, reason="DataJoint 2.x does not prompt")
+def test_a_wrong_password_typed_at_the_prompt_names_the_user_typed(server, tmp_path):
+    child = _python_at_a_terminal(server, tmp_path)
+    child.sendline("import djschemas.anything")
+    child.expect_exact("Please enter DataJoint username: ")
+    child.sendline("nobody_here")
+    child.expect_exact("Please enter DataJoint password: ")
+    child.sendline("wrong-pw")
+    child.expect_exact(">>> ")
+    message = " ".join(child.before.split())
+    assert f"DataJoint server nobody_here@{server.host}:{server.port} refused the login of user 'nobody_here'" \
+        in message, message
+    assert "wrong-pw" not in message  # neither echoed by the prompt nor named by the error
+    child.sendline("print('the next line', 'runs')")
+    child.expect_exact("the next line runs")
+    child.sendeof()
+    child.expect(pexpect.EOF)
