@@ -100,7 +100,7 @@ class TablesCreation(contextlib.AbstractContextManager):
         self._blocks.append(block)
         return module
 
-    def __exit__(self, *exc_info: Any) -> bool:
+    def __exit__(self, *exc_info: Any) -> bool | None:
         return self._blocks.pop().__exit__(*exc_info)
 
     def __call__(self, decorated: object) -> NoReturn:
