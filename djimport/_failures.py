@@ -77,7 +77,7 @@ def server_kind(host: str, port: int, seconds: float) -> str | None:
     deadline = time.monotonic() + seconds
     try:
         with socket.create_connection((host, port), timeout=seconds) as sock:
-            sock.settimeout(max(0.0, min(1.0, deadline - time.monotonic())))
+            sock.settimeout(max(0.0, (deadline - time.monotonic()) / 2))
             try:
                 first = sock.recv(5)
             except socket.timeout:  # silent: perhaps a PostgreSQL server, waiting for its client
@@ -96,7 +96,8 @@ def _other_kind(server: str, backend: str, is_v2: bool) -> str | None:
     host, _, port = server.rpartition("@")[2].rpartition(":")
     if not host or host.startswith("/") or not port.isdigit():  # a Unix socket directory: the kind is known
         return None
-    found = server_kind(host, int(port), timeout())
+    # A server greets, or answers an SSLRequest, in one round trip: a short look, not another full wait.
+    found = server_kind(host, int(port), min(1.0, timeout() / 4))
     if found is None or found == backend:
         return None
     names = {"mysql": "MySQL", "postgresql": "PostgreSQL"}
@@ -117,7 +118,8 @@ def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool
     ``mounted_as`` names the root when the connection is the user's own (:func:`djimport.mount`);
     ``is_v2`` picks DataJoint 2.x's configuration sources over 0.14's. ``backend`` is the kind of
     server the settings name: when the failure is a silence or an unknown error, the port is asked
-    which kind of server answers there (within ``DJIMPORT_TIMEOUT``). Never names the password.
+    which kind of server answers there (for a quarter of ``DJIMPORT_TIMEOUT``, at most 1 s). Never names
+    the password.
     """
     detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"  # libpq's messages span lines
     user = server.rpartition("@")[0]
