@@ -67,8 +67,8 @@ class Root:
         from ._failures import explain  # its patterns, once something failed: not at start-up
 
         mounted_as = self.name if self.mounted else None
-        # DataJoint's settings name the server only for its default connection.
-        backend = _datajoint.backend_configured() if self._connect is None else None
+        # DataJoint's settings name the server only for its default connection (none in thread-safe mode).
+        backend = _datajoint.backend_configured() if self._connect is None and not _datajoint.thread_safe() else None
         return explain(exc, self.describe(), mounted_as, _datajoint.IS_V2, backend)
 
     def _fetch_schemas(self) -> tuple[str, ...]:
