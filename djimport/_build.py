@@ -146,6 +146,9 @@ def refresh_summary(state: ModuleState, namespace: dict) -> None:
         # A table declared since the listing was read: the comment is in its definition.
         comment = comments[name] if name in comments else _datajoint.declared_comment(cls)
         lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comment}".rstrip())
+    note = _datajoint.lineage_missing(state.backend, state.schema, (row.name for row in state.listing or ()))
+    if note:
+        lines += ["", note]
     namespace["__doc__"] = "\n".join(lines)
 
 

@@ -327,32 +327,40 @@ def declared_comment(table_class: type[Any]) -> str:
 _without_lineage: set[tuple[str, str]] = set()  # (server, schema) warned about, once per process
 
 
-def warn_without_lineage(connection: Connection, schema: str, tables: Iterable[str]) -> None:
-    """On DataJoint 2.x, warn once per schema and process when the schema's ``tables`` (its listing, hidden
-    tables included: no query) hold DataJoint tables but no ``~lineage`` table, as a schema declared by
-    DataJoint 0.14 does: DataJoint 2.x then refuses joins of its tables with "lineage missing on one side
-    (None vs None)". The fix writes to the server, so it is its owner's to run, not djimport's.
+def lineage_missing(backend: str, schema: str, tables: Iterable[str]) -> str | None:
+    """What to know when ``tables`` (a schema's listing, hidden tables included: no query) hold DataJoint
+    tables but no ``~lineage`` table, as a schema declared by DataJoint 0.14 does: DataJoint 2.x then
+    refuses joins of its tables with "lineage missing on one side (None vs None)". None otherwise.
 
-    MySQL only: DataJoint 0.14 never declared a PostgreSQL schema, and 2.x's ``rebuild_lineage`` reads
-    MySQL's information_schema columns, which PostgreSQL lacks (DataJoint 2.3.5)."""
-    if not IS_V2 or backend(connection) != "mysql":
-        return
+    The fix writes to the server, so it is the schema owner's to run, not djimport's. MySQL only:
+    DataJoint 0.14 never declared a PostgreSQL schema, and 2.x's ``rebuild_lineage`` reads MySQL's
+    information_schema columns, which PostgreSQL lacks (DataJoint 2.3.5)."""
+    if not IS_V2 or backend != "mysql":
+        return None
     names = set(tables)
-    key = (describe(connection), schema)
-    if "~lineage" in names or key in _without_lineage or not any(tier_of(name)[0] for name in names):
-        return
-    _without_lineage.add(key)
-    import warnings  # once a schema lacks its lineage
-
-    warnings.warn(
+    if "~lineage" in names or not any(tier_of(name)[0] for name in names):
+        return None
+    return (
         f"Schema {schema!r} has no ~lineage table (it was declared by DataJoint 0.14, or before DataJoint 2.x "
         f"tracked lineage): DataJoint {dj.__version__} may refuse joins of its tables with \"Cannot join on "
         f"attribute ...: lineage missing on one side (None vs None)\". The schema's owner can add the table "
         f"once with dj.Schema({schema!r}).rebuild_lineage(), then restart Python; djimport writes nothing to "
-        f"the server.",
-        UserWarning,
-        stacklevel=3,
+        f"the server."
     )
+
+
+def warn_without_lineage(connection: Connection, schema: str, tables: Iterable[str]) -> None:
+    """Warn (``UserWarning``) of :func:`lineage_missing`, once per schema and process."""
+    key = (describe(connection), schema)
+    if key in _without_lineage:
+        return
+    message = lineage_missing(backend(connection), schema, tables)
+    if message is None:
+        return
+    _without_lineage.add(key)
+    import warnings  # once a schema lacks its lineage
+
+    warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def create_refused(failure: DataJointError | None, table_class: type[Any]) -> bool:

@@ -46,6 +46,7 @@ def test_a_2x_import_warns_once_per_schema_and_writes_nothing(without_lineage, c
         return
     assert _lineage_warnings(caught) == [MESSAGE.format(schema=schema, version=dj.__version__)]
     assert caught[0].category is UserWarning
+    assert uni.__doc__.endswith("\n\n" + MESSAGE.format(schema=schema, version=dj.__version__))  # help(uni) says it
     with pytest.raises(dj.DataJointError, match="lineage missing on one side"):
         len(uni.Student * uni.Enroll)  # what the warning announces
     # The fix it names runs as written (the owner's to run: it writes to the server).
@@ -56,5 +57,5 @@ def test_a_2x_import_warns_once_per_schema_and_writes_nothing(without_lineage, c
 def test_a_schema_with_its_lineage_gets_no_warning(university, connection):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        djimport.load(university)
-    assert _lineage_warnings(caught) == []
+        uni = djimport.load(university)
+    assert _lineage_warnings(caught) == [] and "~lineage" not in uni.__doc__
