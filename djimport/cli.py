@@ -154,8 +154,10 @@ def cmd_stubs(args: argparse.Namespace) -> int:
             return 0
         print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
         print("\n".join(report))
+        # Without --all: the schemas that have stubs there and are still on the server.
         stubbed = sorted(path.stem for path in (args.output / "djschemas").glob("*.pyi") if path.stem != "__init__")
-        names = " ".join(args.schemas or ([] if args.all else stubbed))  # without --all: the stubs there
+        kept = [schema for schema in stubbed if not any(line.startswith(f"- schema `{schema}`:") for line in report)]
+        names = " ".join(args.schemas or ([] if args.all else kept))
         print(f"update them with: djimport stubs {names + ' ' if names else ''}-o {args.output}")
         return 1
     schemas = args.schemas

@@ -127,6 +127,10 @@ def test_command_without_names_checks_the_stubs_in_the_directory_and_all_adds_th
         f"+ table `{university}`.`#room` (Room)",
         f"update them with: djimport stubs {university} -o {tmp_path}",
     ]
+    (tmp_path / "djschemas" / "djtest_gone.pyi").write_text("")  # a stub of a schema dropped since
+    code, out = run(capsys, "stubs", "--check", "-o", str(tmp_path))
+    assert code == 1 and out.splitlines()[-1] == f"update them with: djimport stubs {university} -o {tmp_path}"
+    (tmp_path / "djschemas" / "djtest_gone.pyi").unlink()
     code, out = run(capsys, "stubs", "--check", "--all", "-o", str(tmp_path))
     lines = out.splitlines()
     assert code == 1 and lines[-1] == f"update them with: djimport stubs -o {tmp_path}"
