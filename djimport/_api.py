@@ -10,7 +10,7 @@ import keyword
 import sys
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._finder import finder, install
 from ._loader import SchemaModule
@@ -69,22 +69,61 @@ def set_ttl(seconds: float) -> None:
         root.listings.set_ttl(seconds)
 
 
-@contextlib.contextmanager
-def create_tables(module: types.ModuleType | str, *, create_schema: bool = False) -> Iterator[types.ModuleType]:
-    """Let ``module.schema`` declare new tables inside the block; yields the module.
+def create_tables(module: types.ModuleType | str, *, create_schema: bool = False) -> TablesCreation:
+    """Let ``module.schema`` declare new tables inside the ``with`` block; the block gets the module.
 
     ``module`` is an imported schema module or a schema name: ``"name"`` for
     ``djschemas.name``, ``"labdb.name"`` for a root made by :func:`djimport.mount`.
     With ``create_schema=True`` a schema that does not exist yet is created first.
     Declaration is switched off again when the block ends, even on error, and
     the schema's listing is refreshed so that a reload sees the new tables.
+    It is a context manager only: used as a decorator it raises TypeError.
     """
-    if isinstance(module, str) and create_schema:
-        root_name, _, schema = module.rpartition(".")
-        _ensure_schema(root_name or DEFAULT_ROOT, schema)
-    module = resolve(module, "create_tables() needs")
-    with module.__loader__.creating(module):
-        yield module
+    return TablesCreation(module, create_schema)
+
+
+class TablesCreation(contextlib.AbstractContextManager):
+    """The context manager :func:`create_tables` returns."""
+
+    def __init__(self, module: types.ModuleType | str, create_schema: bool) -> None:
+        self._module = module
+        self._create_schema = create_schema
+        self._blocks: list[contextlib.ExitStack] = []  # one per `with` in progress (they may nest)
+
+    def __enter__(self) -> SchemaModule:
+        module = self._module
+        if isinstance(module, str) and self._create_schema:
+            root_name, _, schema = module.rpartition(".")
+            _ensure_schema(root_name or DEFAULT_ROOT, schema)
+        module = resolve(module, "create_tables() needs")
+        block = contextlib.ExitStack()
+        block.enter_context(module.__loader__.creating(module))
+        self._blocks.append(block)
+        return module
+
+    def __exit__(self, *exc_info: Any) -> bool | None:
+        return self._blocks.pop().__exit__(*exc_info)
+
+    def __call__(self, decorated: object) -> NoReturn:
+        # contextlib's context managers are decorators too: they would wrap the class into a function.
+        module = self._module
+        if isinstance(module, str):
+            name = module
+        else:
+            root, _, name = module.__name__.partition(".")
+            name = name if root == DEFAULT_ROOT else module.__name__
+        what = getattr(decorated, "__name__", "Table")
+        bases = ", ".join(
+            f"dj.{base.__name__}" if base.__module__.startswith("datajoint") else base.__name__
+            for base in getattr(decorated, "__bases__", ())
+        )
+        raise TypeError(
+            f"djimport.create_tables() is a context manager, not a decorator: declare {what} inside its block, "
+            f"decorated with the module's schema:\n"
+            f"    with djimport.create_tables({name!r}) as module:\n"
+            f"        @module.schema\n"
+            f"        class {what}({bases}):  # its body as before"
+        )
 
 
 def _ensure_schema(root_name: str, schema: str) -> None:

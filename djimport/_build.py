@@ -146,6 +146,9 @@ def refresh_summary(state: ModuleState, namespace: dict) -> None:
         # A table declared since the listing was read: the comment is in its definition.
         comment = comments[name] if name in comments else _datajoint.declared_comment(cls)
         lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comment}".rstrip())
+    note = _datajoint.lineage_missing(state.backend, state.schema, (row.name for row in state.listing or ()))
+    if note:
+        lines += ["", note]
     namespace["__doc__"] = "\n".join(lines)
 
 
@@ -241,15 +244,15 @@ class ModuleSchema(dj.Schema):  # type: ignore[misc]
                 cls = super().__call__(cls, context=context)
             except _datajoint.DataJointError as exc:
                 failure = exc
-            # DataJoint 0.14 skips a CREATE TABLE it has no privilege for without a word.
-            if self.create_tables and not table_exists(self.connection, self.database, cls.table_name):
+            missing = self.create_tables and not table_exists(self.connection, self.database, cls.table_name)
+            if missing and _datajoint.create_refused(failure, cls):
                 raise _datajoint.DataJointError(
-                    f"Cannot declare table {quoted(backend, self.database, cls.table_name)}: the server did not "
-                    f"create it. Check that your user has the CREATE privilege on schema "
+                    f"Cannot declare table {quoted(backend, self.database, cls.table_name)}: the server refused "
+                    f"to create it. Check that your user has the CREATE privilege on schema "
                     f"{quoted(backend, self.database)}."
                 ) from failure
             if failure is not None:
-                raise failure
+                raise failure  # e.g. a mistake in the definition: DataJoint's own words
         adopt(loader, self.context, cls)
         return cls
 

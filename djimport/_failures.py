@@ -8,6 +8,11 @@ raised while connecting, or one it chained, says what happened.
 from __future__ import annotations
 
 import re
+import socket
+import struct
+import time
+
+from ._settings import timeout
 
 # MySQL client and server error codes (PyMySQL raises them as OperationalError(code, message)).
 _LOGIN_CODES = {1045, 1698}  # access denied (wrong password / unknown user)
@@ -59,15 +64,69 @@ def _cause_of(error: BaseException) -> str | None:
     return None
 
 
-def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool) -> str:
+_SSL_REQUEST = struct.pack("!II", 8, 80877103)  # PostgreSQL's SSLRequest, answered with one byte: S or N
+
+
+def server_kind(host: str, port: int, seconds: float) -> str | None:
+    """``"mysql"`` or ``"postgresql"``: the kind of server that answers on TCP at ``host``:``port``, told
+    within ``seconds``; None when nothing answers there or what answers is neither.
+
+    A MySQL server speaks first (its greeting: a packet of sequence 0 holding protocol version 10); a
+    PostgreSQL server waits for the client, and answers an SSLRequest with one byte. Nothing is logged in.
+    """
+    deadline = time.monotonic() + seconds
+    try:
+        with socket.create_connection((host, port), timeout=seconds) as sock:
+            sock.settimeout(max(0.0, (deadline - time.monotonic()) / 2))
+            try:
+                first = sock.recv(5)
+            except socket.timeout:  # silent: perhaps a PostgreSQL server, waiting for its client
+                sock.settimeout(max(0.0, deadline - time.monotonic()))
+                sock.sendall(_SSL_REQUEST)
+                first = sock.recv(5)
+                if first in (b"S", b"N"):
+                    return "postgresql"
+    except OSError:  # refused, unreachable, silent to the end: not a server that tells its kind
+        return None
+    return "mysql" if len(first) == 5 and first[3] == 0 and first[4] == 10 else None
+
+
+def _other_kind(server: str, backend: str, is_v2: bool) -> str | None:
+    """The message for a server of the kind ``backend`` does not name answering at ``server``'s port, if so."""
+    host, _, port = server.rpartition("@")[2].rpartition(":")
+    if not host or host.startswith("/") or not port.isdigit():  # a Unix socket directory: the kind is known
+        return None
+    # A server greets, or answers an SSLRequest, in one round trip: a short look, not another full wait.
+    found = server_kind(host, int(port), min(1.0, timeout() / 4))
+    if found is None or found == backend:
+        return None
+    names = {"mysql": "MySQL", "postgresql": "PostgreSQL"}
+    said = f"DataJoint server {server} is unavailable: a {names[found]} server answers at {host}:{port}, where "
+    if not is_v2:
+        return said + ("DataJoint 0.14 expects MySQL, the only server it speaks to. Point dj.config['database.host'] "
+                       "and dj.config['database.port'] (or DJ_HOST as host:port) at a MySQL server.")
+    return said + (
+        f"DataJoint's settings expect {names[backend]} (dj.config['database.backend'] is {backend!r}). Point "
+        f"dj.config['database.port'] at the {names[backend]} server, or, to use this one, set "
+        f"dj.config['database.backend'] = {found!r}."
+    )
+
+
+def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool, backend: str | None = None) -> str:
     """What went wrong with ``server`` (``user@host:port``) and how to fix it, in one sentence or two.
 
     ``mounted_as`` names the root when the connection is the user's own (:func:`djimport.mount`);
-    ``is_v2`` picks DataJoint 2.x's configuration sources over 0.14's. Never names the password.
+    ``is_v2`` picks DataJoint 2.x's configuration sources over 0.14's. ``backend`` is the kind of
+    server the settings name: when the failure is a silence or an unknown error, the port is asked
+    which kind of server answers there (for a quarter of ``DJIMPORT_TIMEOUT``, at most 1 s). Never names
+    the password.
     """
     detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"  # libpq's messages span lines
     user = server.rpartition("@")[0]
     kind = cause(exc)
+    other = _other_kind(server, backend, is_v2) if backend is not None and kind in ("timeout", None) else None
+    if other is not None:
+        return other
     if mounted_as is not None:
         where = f"Check the connection mounted as {mounted_as!r}"
         fixes = {

@@ -9,7 +9,7 @@ import logging
 import threading
 import types
 from importlib.machinery import ModuleSpec
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ._names import quoted
 from ._root import Root
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ._datajoint import Connection
 
 logger = logging.getLogger("djimport")
+
+# A name the missing-schema message offers to create: letters, digits, `_` and `-` (no wildcard, no space).
+# As text: compiled once a schema is missing, not at start-up.
+_NEW_SCHEMA_NAME = r"\w+(?:-\w+)*"
 
 
 class SchemaModule(types.ModuleType):
@@ -86,6 +90,7 @@ class SchemaLoader:
             raise ImportError(f"Cannot import {fullname}: {self.root.failure(exc)}", name=fullname) from exc
         if listing is None:
             raise ModuleNotFoundError(self._not_found_message(fullname, connection), name=fullname)
+        _datajoint.warn_without_lineage(connection, self.schema, (row.name for row in listing))
         return connection, listing
 
     def _not_found_message(self, fullname: str, connection: Connection) -> str:
@@ -96,16 +101,18 @@ class SchemaLoader:
             return f"Cannot import {fullname!r}: {problem}."
         schema = quoted(_datajoint.backend(connection), self.schema)
         message = f"No schema {schema} on DataJoint server {self.root.describe()} (import {fullname})."
-        import difflib  # once a schema is missing: not at start-up
-
         try:
-            matches = difflib.get_close_matches(self.schema, self.root.listings.schemas(), n=3)
+            matches = _close_matches(self.schema, self.root.listings.schemas())
         except (_datajoint.DataJointError, _datajoint.driver_error(connection), TimeoutError) as exc:
             # the hint is a courtesy; the error above is the answer
             logger.debug("no close matches for schema %r: %s", self.schema, exc)
-        else:
-            if matches:
-                message += " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+            matches = []
+        if matches:
+            return message + " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+        import re  # once a schema is missing: not at start-up
+
+        if not re.fullmatch(_NEW_SCHEMA_NAME, self.schema):  # e.g. a pattern such as `nc_*`: not a name to create
+            return message
         name = self.schema if self.root.name == DEFAULT_ROOT else fullname
         return message + f" To create it: `with djimport.create_tables({name!r}, create_schema=True) as module: ...`."
 
@@ -133,6 +140,17 @@ class SchemaLoader:
                 if not self._creating:
                     schema.create_tables = False
             self.root.listings.forget(self.schema)
+
+
+def _close_matches(name: str, schemas: Iterable[str]) -> list[str]:
+    """Up to three of ``schemas`` close to ``name``, ignoring case (``NC_UNIVERSITY2`` finds ``nc_university2``)."""
+    import difflib  # once a schema is missing: not at start-up
+
+    by_folded: dict[str, list[str]] = {}
+    for schema in schemas:
+        by_folded.setdefault(schema.casefold(), []).append(schema)
+    folded = difflib.get_close_matches(name.casefold(), by_folded, n=3)
+    return [schema for match in folded for schema in by_folded[match]][:3]
 
 
 def _loader_of(module_name: str) -> Any:

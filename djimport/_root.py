@@ -41,14 +41,17 @@ class Root:
             existing = _datajoint.existing_default_connection()
             if existing is not None:
                 return existing  # nothing to wait for: no helper thread
-        return bounded(self._connection)
+        return bounded(self._connector())
 
-    def _connection(self) -> Connection:
+    def _connector(self) -> Callable[[], Connection]:
+        """What opens the root's connection in the helper thread. DataJoint 0.14's prompt for a user or
+        password not configured runs here, in the caller's thread and without the timeout."""
         if self._connect is None:
             from . import _datajoint  # DataJoint, once a server is used
 
-            return _datajoint.default_connection()
-        return self._connect()
+            credentials = _datajoint.ask_credentials()
+            return lambda: _datajoint.default_connection(**credentials)
+        return self._connect
 
     def describe(self) -> str:
         """``user@host:port`` of the server, without connecting."""
@@ -63,17 +66,22 @@ class Root:
         from . import _datajoint  # DataJoint, once a server is used
         from ._failures import explain  # its patterns, once something failed: not at start-up
 
-        return explain(exc, self.describe(), self.name if self.mounted else None, _datajoint.IS_V2)
+        mounted_as = self.name if self.mounted else None
+        # DataJoint's settings name the server only for its default connection (none in thread-safe mode).
+        backend = _datajoint.backend_configured() if self._connect is None and not _datajoint.thread_safe() else None
+        return explain(exc, self.describe(), mounted_as, _datajoint.IS_V2, backend)
 
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._catalog import list_schemas  # DataJoint, once a server is used
 
-        return bounded(lambda: list_schemas(self._connection()))
+        connect = self._connector()
+        return bounded(lambda: list_schemas(connect()))
 
     def _fetch_tables(self, schema: str) -> tuple[TableRow, ...] | None:
         from ._catalog import list_tables  # DataJoint, once a server is used
 
-        return bounded(lambda: list_tables(self._connection(), schema))
+        connect = self._connector()
+        return bounded(lambda: list_tables(connect(), schema))
 
 
 roots: dict[str, Root] = {}

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
-from ._failures import explain
+from ._root import register
+from ._settings import DEFAULT_ROOT
 from ._loader import SchemaModule
 from .demo import register as demo_register
 
@@ -161,14 +162,19 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     from ._catalog import list_schemas
     from .stubs import check_stubs, importable, write_stubs  # DataJoint, once a command runs
 
+    if args.all and (args.schemas or not args.check):
+        args.parser.error("--all goes with --check and no SCHEMA (without --check, no SCHEMA writes every schema)")
     if args.check:
-        report = check_stubs(args.output, args.schemas or None, _connection())
+        report = check_stubs(args.output, args.schemas or None, _connection(), unstubbed=args.all)
         if not report:
             print(f"the stubs in {args.output / 'djschemas'} match {_datajoint.describe_default()}")
             return 0
         print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
         print("\n".join(report))
-        names = " ".join(args.schemas)
+        # Without --all: the schemas that have stubs there and are still on the server.
+        stubbed = sorted(path.stem for path in (args.output / "djschemas").glob("*.pyi") if path.stem != "__init__")
+        kept = [schema for schema in stubbed if not any(line.startswith(f"- schema `{schema}`:") for line in report)]
+        names = " ".join(args.schemas or ([] if args.all else kept))
         print(f"update them with: djimport stubs {names + ' ' if names else ''}-o {args.output}")
         return 1
     schemas = args.schemas
@@ -184,7 +190,9 @@ def cmd_stubs(args: argparse.Namespace) -> int:
         _load(schema)
     with _unreadable_tables() as skipped:
         written = write_stubs(schemas, args.output)
-    print(f"wrote {len(written) - 1} schema stubs to {args.output / 'djschemas'} (server {_datajoint.describe_default()})")
+    count = len(written) - 1
+    print(f"wrote {count} schema stub{'s' * (count != 1)} to {args.output / 'djschemas'} "
+          f"(server {_datajoint.describe_default()})")
     return 1 if skipped else 0
 
 
@@ -201,8 +209,12 @@ def add_stubs(commands: argparse._SubParsersAction) -> None:
                         help="directory to write djschemas/ into (e.g. typings)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing: exit 1, listing the differences, when the stubs in DIR do not "
-                        "match the server (tables added or dropped, attributes, keys), else 0")
-    parser.set_defaults(func=cmd_stubs)
+                        "match the server (tables added or dropped, attributes, keys), else 0. Checks the "
+                        "SCHEMAs named, else every schema that has a stub in DIR")
+    parser.add_argument("--all", action="store_true",
+                        help="with --check and no SCHEMA: also report the schemas on the server that have no stub "
+                        "in DIR")
+    parser.set_defaults(func=cmd_stubs, parser=parser)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -323,10 +335,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _connection() -> Connection:
     from . import _datajoint  # DataJoint, once a command runs
 
+    root = register(DEFAULT_ROOT)
     try:
-        return _datajoint.default_connection()
+        return root.connection()  # within DJIMPORT_TIMEOUT, as an import
     except _datajoint.server_errors() as exc:  # the user needs the one line, not the driver's traceback
-        raise CommandError(explain(exc, _datajoint.describe_default(), None, _datajoint.IS_V2)) from exc
+        raise CommandError(root.failure(exc)) from exc
 
 
 def _load(schema: str) -> SchemaModule:

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import _embedded
 
 SCHEMA = "university"
+_FOLDER = "<folder>"  # in the tour's code: the directory of the server's data directory, as a string literal
 
 TOUR = [
     ("The schemas on the server: djschemas is a package whose modules are the schemas.",
@@ -31,8 +32,10 @@ TOUR = [
     ("The classes are real DataJoint tables: students without a major.",
      "uni.Student - uni.StudentMajor"),
     ("The diagram of the schema, drawn with graphviz (SVG when Graphviz's `dot` is installed, else DOT text), "
-     "saved in `folder`, the directory that holds the server's data directory.",
+     "saved in the directory that holds the server's data directory.",
      "import djimport, shutil\n"
+     "from pathlib import Path\n"
+     f"folder = Path({_FOLDER})\n"
      "djimport.save_diagram(djimport.diagram(uni), folder / ('university.svg' if shutil.which('dot') else 'university.dot'))"),
     ("New tables are declared only inside djimport.create_tables.",
      "import datajoint as dj\n"
@@ -94,10 +97,12 @@ def run(args: argparse.Namespace) -> int:
         _check_datajoint()
         _check_permissions(datadir)
         began = time.monotonic()
-        say(f"Starting the embedded PostgreSQL server in {datadir} ...")
+        if _embedded.running(datadir):
+            say(f"Reusing the embedded PostgreSQL server that runs in {datadir} ...")
+        else:
+            say(f"Starting the embedded PostgreSQL server in {datadir} ...")
         server = _embedded.start(datadir)
-        how = "was running already; reusing it" if server.reused else "started"
-        say(f"The server {how} ({time.monotonic() - began:.1f} s); it listens on the socket in {server.host}.")
+        say(f"The server is ready ({time.monotonic() - began:.1f} s); it listens on the socket in {server.host}.")
         _configure_datajoint(server)
         _load_example()
         _tour(server.datadir.parent)
@@ -170,11 +175,11 @@ def _load_example() -> None:
 
 
 def _tour(folder: Path) -> None:
-    namespace = {"__name__": "__demo__", "folder": folder}
+    namespace = {"__name__": "__demo__"}  # the code shown is all there is: it runs as written
     for caption, source in TOUR:
         print()
         say(caption)
-        for block in _blocks(source):
+        for block in _blocks(source.replace(_FOLDER, repr(str(folder)))):
             print(_prompted(block), flush=True)
             exec(compile(block + "\n", "<demo>", "single"), namespace)  # "single" echoes expressions like >>>
             sys.stdout.flush()

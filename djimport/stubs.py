@@ -113,22 +113,23 @@ def catalog(connection: Connection, schemas: list[str]) -> dict[str, list[dict]]
 
 
 def check_stubs(
-    directory: str | Path, schemas: list[str] | None = None, connection: Connection | None = None
+    directory: str | Path, schemas: list[str] | None = None, connection: Connection | None = None, *,
+    unstubbed: bool = False,
 ) -> list[str]:
     """How the server differs from the stubs in ``<directory>/djschemas``, one line per difference
     (empty when they match): schemas and tables added or dropped, attributes added, removed or of
     another type, primary and foreign keys changed.
 
-    Checks the schemas named, else every stub in the directory and every schema on the server
-    whose name ``import`` can spell, on ``connection`` (default: DataJoint's default
-    connection). Costs three queries, however many schemas.
+    Checks the schemas named, else every stub in the directory and, with ``unstubbed=True``, every
+    schema on the server whose name ``import`` can spell, on ``connection`` (default: DataJoint's
+    default connection). Costs three queries, however many schemas.
     """
     package = Path(directory) / "djschemas"
     connection = connection or register(DEFAULT_ROOT).connection()
     on_server = set(list_schemas(connection))
     stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
     if schemas is None:
-        schemas = sorted(stubbed | {schema for schema in on_server if importable(schema)})
+        schemas = sorted(stubbed | ({schema for schema in on_server if importable(schema)} if unstubbed else set()))
     report = []
     for schema in schemas:
         stub = package / f"{schema}.pyi"

@@ -92,7 +92,7 @@ def test_diagram_without_dot_says_so_and_writes_dot(university, tmp_path, monkey
 
 def test_stubs_and_export_write_files(university, tmp_path, capsys):
     code, out, _ = run(capsys, "stubs", university, "-o", str(tmp_path))
-    assert code == 0 and out.startswith(f"wrote 1 schema stubs to {tmp_path / 'djschemas'}")
+    assert code == 0 and out.startswith(f"wrote 1 schema stub to {tmp_path / 'djschemas'}")
     assert (tmp_path / "djschemas" / f"{university}.pyi").exists()
     code, out, _ = run(capsys, "export", university)
     assert code == 0 and "class Student(dj.Manual):" in out

@@ -1,6 +1,7 @@
 """Declaring tables through a module's schema: refused by default, allowed inside create_tables."""
 
 import importlib
+import textwrap
 
 import datajoint as dj
 import pytest
@@ -131,3 +132,40 @@ def test_create_tables_needs_a_schema_module():
     with pytest.raises(TypeError, match="schema module"):
         with djimport.create_tables(json):
             pass
+
+
+def test_create_tables_as_a_class_decorator_is_refused_with_the_with_form(university, connection):
+    uni = djimport.load(university)
+    for module in (uni, university):
+        with pytest.raises(TypeError) as refused:
+
+            @djimport.create_tables(module)
+            class Example(dj.Manual):
+                definition = "-> uni.Student\n---\nexample : varchar(255)\n"
+
+        assert not table_exists(connection, university, "example") and not hasattr(uni, "Example")
+        assert str(refused.value) == (
+            "djimport.create_tables() is a context manager, not a decorator: declare Example inside its block, "
+            "decorated with the module's schema:\n"
+            f"    with djimport.create_tables({university!r}) as module:\n"
+            "        @module.schema\n"
+            "        class Example(dj.Manual):  # its body as before"
+        )
+    # The form shown runs as written, with the body.
+    hint = str(refused.value).split("\n", 1)[1]
+    body = '\n            definition = "-> uni.Student\\n---\\nexample : varchar(255)\\n"\n'
+    exec(textwrap.dedent(hint) + body, {"djimport": djimport, "dj": dj, "uni": uni})
+    assert table_exists(connection, university, "example") and hasattr(uni, "Example")
+
+
+@pytest.mark.parametrize("definition", ["-> uni.Studnet\nbad_id : int\n", "bad_id : int\n---\nx : integr\n"])
+def test_a_mistake_in_a_definition_reports_datajoints_error_not_privileges(university, connection, definition):
+    uni = djimport.load(university)
+    with pytest.raises(Exception) as plain:  # what DataJoint alone says, in a schema of its own
+        dj.Schema(university, connection=connection, context={"uni": uni})(
+            type("Bad", (dj.Manual,), {"definition": definition}))
+    with pytest.raises(type(plain.value)) as failed:
+        with djimport.create_tables(uni):
+            uni.schema(type("Bad", (dj.Manual,), {"definition": definition}))
+    assert str(failed.value) == str(plain.value) and "privilege" not in str(failed.value)
+    assert not table_exists(connection, university, "bad") and not hasattr(uni, "Bad")

@@ -64,6 +64,9 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_p
     drawn = [path for path in Path(datadir).parent.glob("university.*") if path.stat().st_size]
     assert [path.suffix for path in drawn] in ([".svg"], [".dot"])
     assert "Loading the university example" in out and "Loaded 10 tables" in out
+    assert f"==> Starting the embedded PostgreSQL server in {datadir} ...\n" in out and "Reusing" not in out
+    # The code shown is the code run, in a namespace of its own: the diagram's folder is defined where it is used.
+    assert f">>> folder = Path({str(Path(datadir).parent)!r})\n>>> djimport.save_diagram(" in out
     assert "\n['university']\n" in out
     assert "(Total: 13)" in out  # Student - StudentMajor
     assert "Dr. Gauss" in out
@@ -78,10 +81,12 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_p
     user = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, timeout=120, env=env)
     assert user.returncode == 0, user.stderr
     assert "(Total: 13)" in user.stdout
+    assert "datajoint.json" not in user.stdout + user.stderr  # the variables are the whole configuration
 
     second = demo("--datadir", datadir, env=clean_environment(), cwd=tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "running already; reusing it" in second.stdout
+    assert f"==> Reusing the embedded PostgreSQL server that runs in {datadir} ...\n" in second.stdout
+    assert "Starting" not in second.stdout
     assert "Loading the university example" not in second.stdout
     assert second.stdout.count("\nTrue\n") == 1 and "Dr. Gauss" in second.stdout
 

@@ -21,9 +21,24 @@ def test_missing_schema_names_it_the_server_close_matches_and_the_fix(university
     assert (f'"{typo}"' if server.backend == "postgresql" else f"`{typo}`") in message  # as the server quotes it
     assert f"{server.user}@{server.host}:{server.port}" in message
     assert f"Did you mean '{university}'" in message
-    assert "create_schema=True" in message
+    assert "create_schema=True" not in message  # a typo is not a schema to create
     assert info.value.name == f"djschemas.{typo}"
     assert f"djschemas.{typo}" not in sys.modules
+
+
+def test_close_matches_ignore_case_and_only_a_new_valid_name_is_offered_creation(university, server):
+    with pytest.raises(ModuleNotFoundError) as shouted:
+        djimport.load(university.upper())
+    assert str(shouted.value).endswith(f"(import djschemas.{university.upper()}). Did you mean '{university}'?")
+    new = f"zq{uuid.uuid4().hex}"  # close to no schema of the server's
+    with pytest.raises(ModuleNotFoundError) as missing:
+        djimport.load(new)
+    assert str(missing.value).endswith(
+        f"To create it: `with djimport.create_tables({new!r}, create_schema=True) as module: ...`."
+    )
+    with pytest.raises(ModuleNotFoundError) as pattern:
+        djimport.load("zq*")  # a pattern, not a name to create
+    assert str(pattern.value).endswith("(import djschemas.zq*).")
 
 
 def test_from_import_of_missing_schema_gives_the_same_message(university):

@@ -83,7 +83,8 @@ def test_schemas_added_dropped_and_stubs_written_before_the_check(university, sp
     (tmp_path / "djschemas" / "djtest_gone.pyi").write_text("")
     edited = tmp_path / "djschemas" / f"{university}.pyi"
     edited.write_text(edited.read_text().replace("# djimport table: {", "# djimport table: {,", 1))
-    report = check_stubs(tmp_path)
+    assert not any(line.startswith("+ schema") for line in check_stubs(tmp_path))  # only the stubs there
+    report = check_stubs(tmp_path, unstubbed=True)
     assert f"+ schema `{enrollment}`: no stub {tmp_path / 'djschemas' / (enrollment + '.pyi')}" in report
     assert any(line.startswith("- schema `djtest_gone`: not on ") for line in report)
     assert f"? schema `{people}`: {stub} has no readable record of its tables (written before `--check` " \
@@ -112,6 +113,40 @@ def test_command_exits_1_with_the_report_and_how_to_update(university, connectio
         f"update them with: djimport stubs {university} -o {tmp_path}",
     ]
     assert not (tmp_path / "djschemas" / f"{university}.pyi").read_text().count("room")  # nothing written
+
+
+def test_command_without_names_checks_the_stubs_in_the_directory_and_all_adds_the_others(
+    university, split_university, connection, tmp_path, capsys
+):
+    write_stubs([university], tmp_path)  # the split university's schemas are on the server, without stubs
+    code, out = run(capsys, "stubs", "--check", "-o", str(tmp_path))
+    assert code == 0 and out.startswith(f"the stubs in {tmp_path / 'djschemas'} match ")
+    create_table_like(connection, university, "#room", "#letter_grade")
+    code, out = run(capsys, "stubs", "--check", "-o", str(tmp_path))
+    assert code == 1 and out.splitlines()[1:] == [
+        f"+ table `{university}`.`#room` (Room)",
+        f"update them with: djimport stubs {university} -o {tmp_path}",
+    ]
+    (tmp_path / "djschemas" / "djtest_gone.pyi").write_text("")  # a stub of a schema dropped since
+    code, out = run(capsys, "stubs", "--check", "-o", str(tmp_path))
+    assert code == 1 and out.splitlines()[-1] == f"update them with: djimport stubs {university} -o {tmp_path}"
+    (tmp_path / "djschemas" / "djtest_gone.pyi").unlink()
+    code, out = run(capsys, "stubs", "--check", "--all", "-o", str(tmp_path))
+    lines = out.splitlines()
+    assert code == 1 and lines[-1] == f"update them with: djimport stubs -o {tmp_path}"
+    for schema in split_university:
+        assert f"+ schema `{schema}`: no stub {tmp_path / 'djschemas' / (schema + '.pyi')}" in lines
+    with pytest.raises(SystemExit) as both:
+        main(["stubs", university, "--check", "--all", "-o", str(tmp_path)])
+    assert both.value.code == 2 and "--all goes with --check and no SCHEMA" in capsys.readouterr().err
+
+
+def test_help_says_what_check_compares(capsys):
+    with pytest.raises(SystemExit):
+        main(["stubs", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Checks the SCHEMAs named, else every schema that has a stub in DIR" in text
+    assert "--all with --check and no SCHEMA: also report the schemas on the server that have no stub in DIR" in text
 
 
 def test_check_needs_the_directory(capsys):

@@ -1,0 +1,83 @@
+"""DataJoint 0.14 with no user or password configured prompts for them at a terminal: the prompt runs as with
+DataJoint alone (no timeout while a person types), answering it gives the import, and no abandoned prompt
+keeps reading the terminal. DataJoint 2.x never prompts: the import fails at once, and the next line runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+import pytest
+
+from djimport._datajoint import IS_V2
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def _python_at_a_terminal(server, tmp_path):
+    """An interactive Python in a pseudo-terminal pointed at ``server`` with no user or password configured."""
+    settings = {"database.host": server.host, "database.port": server.port, "database.use_tls": False}
+    if IS_V2:
+        settings = {"database": {"host": server.host, "port": server.port, "use_tls": False,
+                                 "backend": server.backend}}
+    (tmp_path / ("datajoint.json" if IS_V2 else "dj_local_conf.json")).write_text(json.dumps(settings))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env.update(HOME=str(tmp_path), DJIMPORT_TIMEOUT="1", PYTHONWARNINGS="ignore")
+    child = pexpect.spawn(sys.executable, ["-q", "-i"], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60)
+    child.expect_exact(">>> ")
+    return child
+
+
+@pytest.mark.skipif(IS_V2, reason="DataJoint 2.x does not prompt")
+def test_answering_the_prompt_gives_the_import_however_long_one_takes(university, server, tmp_path):
+    child = _python_at_a_terminal(server, tmp_path)
+    child.sendline(f"import djschemas.{university} as uni")
+    child.expect_exact("Please enter DataJoint username: ")
+    time.sleep(2)  # twice DJIMPORT_TIMEOUT: a person typing is not a server that does not answer
+    child.sendline(server.user)
+    child.expect_exact("Please enter DataJoint password: ")
+    child.sendline(server.password)
+    child.expect_exact(">>> ")
+    assert "Error" not in child.before, child.before
+    child.sendline("print('students:', len(uni.Student()))")
+    child.expect(r"students: (\d+)")
+    assert int(child.match.group(1)) > 0
+    child.expect_exact(">>> ")
+    child.sendline("print('the next line', 'runs')")  # read by Python, not by a prompt left behind
+    child.expect_exact("the next line runs")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.skipif(not IS_V2, reason="DataJoint 0.14 prompts")
+def test_without_a_user_the_import_fails_at_once_and_the_next_line_runs(university, server, tmp_path):
+    child = _python_at_a_terminal(server, tmp_path)
+    child.sendline(f"import djschemas.{university} as uni")
+    child.expect_exact(">>> ")
+    assert "No user or password is configured for DataJoint server" in child.before, child.before
+    assert "dj.config['database.user']" in child.before
+    child.sendline("print('the next line', 'runs')")
+    child.expect_exact("the next line runs")
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.skipif(IS_V2, reason="DataJoint 2.x does not prompt")
+def test_a_wrong_password_typed_at_the_prompt_names_the_user_typed(server, tmp_path):
+    child = _python_at_a_terminal(server, tmp_path)
+    child.sendline("import djschemas.anything")
+    child.expect_exact("Please enter DataJoint username: ")
+    child.sendline("nobody_here")
+    child.expect_exact("Please enter DataJoint password: ")
+    child.sendline("wrong-pw")
+    child.expect_exact(">>> ")
+    message = " ".join(child.before.split())
+    assert f"DataJoint server nobody_here@{server.host}:{server.port} refused the login of user 'nobody_here'" \
+        in message, message
+    assert "wrong-pw" not in message  # neither echoed by the prompt nor named by the error
+    child.sendline("print('the next line', 'runs')")
+    child.expect_exact("the next line runs")
+    child.sendeof()
+    child.expect(pexpect.EOF)
