@@ -149,8 +149,8 @@ def find_table(listing: dict[str, tuple[str, ...]], name: str, where: str) -> No
     if table in names:
         return schema, names[table]
     shown = {t: (qualified_class_name(t) if tier_of(t)[0] else t) for t in names.values()}
-    close = dict.fromkeys(shown[names[match]] for match in difflib.get_close_matches(table, names, n=3))
-    hint = f"; close names: {', '.join(f'{schema}.{c}' for c in close)}" if close else ""
+    similar = dict.fromkeys(shown[names[match]] for match in difflib.get_close_matches(table, names, n=3))
+    hint = f"; close names: {', '.join(f'{schema}.{c}' for c in similar)}" if similar else ""
     raise LookupError(f"no table {table!r} in schema `{schema}` on {where}{hint}")
 
 
