@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ._datajoint import Connection
+    from ._map import PipelineMap
 
 
 def load(schema: str) -> types.ModuleType:
@@ -212,13 +213,37 @@ def diagram(*modules_or_schema_names: types.ModuleType | str) -> graphviz.Digrap
     """
     from . import _diagram  # DataJoint and graphviz, once a diagram is drawn
 
+    connection, drawn, _ = _drawn(modules_or_schema_names)
+    return _diagram.render(connection, drawn)
+
+
+def pipeline_map(*modules_or_schema_names: types.ModuleType | str) -> PipelineMap:
+    """The pipeline map of the schemas :func:`diagram` would draw: one HTML page, self-contained, to pan, zoom
+    and search, where a click on a table shows its comment, attributes, parents and children, and the line
+    that imports it.
+
+    ``.save("pipeline.html")`` writes the page; in a notebook the map is the cell's output (it has
+    ``_repr_html_``). Costs two queries (the keys of the schemas drawn, the columns of every table shown)
+    plus their imports if not imported yet, or one more with no argument (every schema's tables).
+    Writing or showing it needs Graphviz's ``dot`` program.
+    """
+    from . import _map  # DataJoint and graphviz, once a map is drawn
+
+    return _map.build(*_drawn(modules_or_schema_names))
+
+
+def _drawn(modules_or_schema_names: tuple[types.ModuleType | str, ...]) -> tuple[Connection, dict, str]:
+    """The connection, the tables to draw (schema -> table -> class name) and the root package's name."""
+    from . import _diagram  # DataJoint and graphviz, once a diagram is drawn
+
     if not modules_or_schema_names:
         connection = register(DEFAULT_ROOT).connection()
-        return _diagram.render(connection, _diagram.every_schema(connection))
+        return connection, _diagram.every_schema(connection), DEFAULT_ROOT
     loaders = [resolve(name).__loader__ for name in modules_or_schema_names]
     if len({id(loader.root) for loader in loaders}) > 1:
         raise ValueError("draw schemas of one server at a time: these modules come from different roots")
-    return _diagram.render(loaders[0].root.connection(), _diagram.tables_of(loaders))
+    root = loaders[0].root
+    return root.connection(), _diagram.tables_of(loaders), root.name
 
 
 class DotNotFound(RuntimeError):

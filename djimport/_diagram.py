@@ -18,7 +18,7 @@ from typing import Any, Iterable
 import graphviz
 
 from ._build import ModuleState, modelled
-from ._catalog import ForeignKey, list_all_tables, list_keys_of
+from ._catalog import ForeignKey, Keys, list_all_tables, list_keys_of
 from ._datajoint import Connection, describe, qualified_class_name, tier_of
 
 _SCALE = 1.2
@@ -38,7 +38,11 @@ _RENAMED_EDGE_COLOR = "#FF880080"  # a foreign key whose columns are renamed (``
 def render(connection: Connection, drawn: dict[str, dict[str, str]]) -> graphviz.Digraph:
     """The diagram of the tables ``drawn`` (schema -> table -> label), with the tables of other schemas
     they reference; one query for the foreign keys of all the schemas drawn."""
-    keys = list_keys_of(connection, list(drawn))
+    return draw(drawn, list_keys_of(connection, list(drawn)))
+
+
+def draw(drawn: dict[str, dict[str, str]], keys: dict[str, Keys]) -> graphviz.Digraph:
+    """The diagram of the tables ``drawn``, given the keys of their schemas (:func:`._catalog.list_keys_of`)."""
     single = len(drawn) == 1
     graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
     if not single:

@@ -19,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
+from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, pipeline_map, resolve, save_diagram
 from ._failures import explain
 from ._loader import SchemaModule
 from .demo import register as demo_register
@@ -119,7 +119,11 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         args.parser.error("name one or more schemas, or --all for every schema")
     if args.all:
         _connection()  # an unreachable server is reported in one line
-    path = save_diagram(diagram(*(_load(schema) for schema in args.schemas)), args.output)
+    modules = [_load(schema) for schema in args.schemas]
+    if args.output.suffix.lower() == ".html":
+        path = pipeline_map(*modules).save(args.output)
+    else:
+        path = save_diagram(diagram(*modules), args.output)
     print(f"wrote {path}")
     return 0
 
@@ -135,7 +139,8 @@ def add_diagram(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("schemas", nargs="*", metavar="SCHEMA")
     parser.add_argument("--all", action="store_true", help="draw every schema on the server")
     parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
-                        help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
+                        help="the file to write: FILE.svg, FILE.png, FILE.pdf, FILE.dot, or FILE.html for the "
+                        "pipeline map (one page to search, pan and zoom; a click on a table shows its details)")
     parser.set_defaults(func=cmd_diagram, parser=parser)
 
 
@@ -262,8 +267,9 @@ def _load(schema: str) -> SchemaModule:
 
 def _diagram_path(text: str) -> Path:
     path = Path(text)
-    if path.suffix.lstrip(".").lower() not in DIAGRAM_FORMATS:
-        raise argparse.ArgumentTypeError(f"{text!r} does not end in {', '.join('.' + f for f in DIAGRAM_FORMATS)}")
+    if path.suffix.lstrip(".").lower() not in (*DIAGRAM_FORMATS, "html"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} does not end in {', '.join('.' + f for f in DIAGRAM_FORMATS)} or .html (the pipeline map)")
     return path
 
 
