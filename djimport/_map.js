@@ -122,7 +122,7 @@
       const other = tables.get(id);
       const button = element("button", other.class);
       button.title = `${other.schema}.${other.table}`;
-      if (other.schema !== from.schema) button.append(element("small", other.schema));
+      if (other.schema !== from.schema) button.append(" ", element("small", other.schema));
       button.addEventListener("click", () => select(id, true));
       const item = element("li");
       item.append(button);
@@ -190,7 +190,7 @@
   function listResults() {
     results.replaceChildren(...found.map(({ id, t }, i) => {
       const item = element("li", t.class, i === active ? "active" : "");
-      item.append(element("small", `${t.schema}.${t.table}`));
+      item.append(" ", element("small", `${t.schema}.${t.table}`));
       item.addEventListener("mousedown", (event) => {
         event.preventDefault(); // keep the focus in the box
         choose(id);
