@@ -2,7 +2,7 @@
 Chromium takes to load and lay it out.
 
     python -m benchmarks.map                     # 20 schemas of 15 tables (300), 7 loads (about 1 min)
-    python -m benchmarks.map --screenshot docs/map-300-tables.png
+    python -m benchmarks.map --screenshot docs/map-300-tables.png --select Node5
 
 Run it from the repository root with the Python of an environment that has DataJoint, selenium, Graphviz's
 ``dot``, ``chromium`` and ``chromedriver``. Each load is a new Chromium with an empty profile; "loaded and laid
@@ -68,7 +68,8 @@ def measure(page: Path, loads: int) -> dict[str, list[float]]:
 
 
 def screenshot(page: Path, path: Path, table: str | None) -> None:
-    """The whole map in a 1600x1000 window, with ``table`` (a class name) found and selected if given."""
+    """The whole map in a 1600x1000 window to ``path``; with ``table`` (a class name) found by the search box
+    and selected, to ``<path>-selected.png`` too."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
@@ -76,13 +77,12 @@ def screenshot(page: Path, path: Path, table: str | None) -> None:
 
     with chromium(window=(1600, 1000)) as driver:
         driver.get(page.resolve().as_uri())
+        driver.save_screenshot(str(path))
         if table:
             box = driver.find_element(By.ID, "search")
             box.send_keys(table)
             box.send_keys(Keys.ENTER)
-            # zoom back out a little so the neighbourhood shows
-            driver.find_element(By.ID, "zoom-out").click()
-        driver.save_screenshot(str(path))
+            driver.save_screenshot(str(path.with_name(f"{path.stem}-selected.png")))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loads", type=int, default=7, help="page loads, each in a new browser (>= 5)")
     parser.add_argument("--page", type=Path, help="also keep the page in this file")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="also take a screenshot of the map")
-    parser.add_argument("--select", metavar="CLASS", help="the table to select in the screenshot")
+    parser.add_argument("--select", metavar="CLASS", help="also take a screenshot with this table selected")
     args = parser.parse_args(argv)
 
     def log(message: str) -> None:
