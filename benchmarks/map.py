@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     shown = sys.argv[1:] if argv is None else argv
     tables = len(pipeline.tables)
     print("\n".join([
-        f"Machine: {machine()}. Server: {server}. Command: `python -m benchmarks.map {' '.join(shown)}`.",
+        f"Machine: {machine()}. Server: {server}. Command: `{' '.join(['python -m benchmarks.map', *shown])}`.",
         "",
         f"| {args.schemas} schemas, {tables} tables | median (min, max, runs) |",
         "|---|---:|",
