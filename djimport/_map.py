@@ -88,8 +88,7 @@ def build(connection: Connection, drawn: dict[str, dict[str, str]], root: str) -
     keys = list_keys_of(connection, list(drawn))
     links = _links(drawn, keys)
     shown = {schema: dict(tables) for schema, tables in drawn.items()}
-    for parent, _ in links:
-        schema, table = parent
+    for (schema, table), _ in links:
         shown.setdefault(schema, {}).setdefault(table, qualified_class_name(table))
     described = describe_tables_of(connection, list(shown))
     tables: dict[str, dict] = {}

@@ -314,3 +314,22 @@ def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text
     assert problems(page) == []  # nothing blocked by the page's Content-Security-Policy either
+
+
+def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    notebook = tmp_path / "notebook.html"  # the cell's output, as a notebook puts it into its page
+    notebook.write_text(f"<!DOCTYPE html><html><body>{djimport.pipeline_map(*pipeline)._repr_html_()}</body></html>")
+    browser.get_log("browser")
+    browser.get(notebook.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    try:
+        search(browser, "Enroll")
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        assert selected(browser) == [f"{pipeline[2]}.enroll"]
+        assert panel(browser)["title"] == "Enroll"
+    finally:
+        browser.switch_to.default_content()
+    assert problems(browser) == []
