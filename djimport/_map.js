@@ -177,7 +177,8 @@
   // Search by class or SQL name: exact names first, then names that start with the text, then the rest.
   const index = [...nodes.keys()].map((id) => {
     const t = tables.get(id);
-    return { id, t, names: [t.class, t.table, `${t.schema}.${t.table}`, `${t.schema}.${t.class}`].map((n) => n.toLowerCase()) };
+    const names = [t.class, t.table, `${t.schema}.${t.table}`, `${t.schema}.${t.class}`];
+    return { id, t, names: names.map((n) => n.toLowerCase()) };
   });
   let found = [], active = 0;
   function find(text) {
