@@ -29,11 +29,21 @@
   svg.removeAttribute("width");
   svg.removeAttribute("height");
   let view = { ...home };
+  const scale = () => svg.getScreenCTM().a; // screen pixels per diagram unit
+  // Schema names stay readable when zoomed out: they are the landmarks of a map too big to read.
+  const schemaLabels = [...svg.querySelectorAll("g.cluster > text")]
+    .map((text) => [text, +text.getAttribute("font-size")]);
+  const sizeSchemaLabels = () => {
+    const s = scale();
+    for (const [text, size] of schemaLabels) text.setAttribute("font-size", Math.max(size, 12 / s).toFixed(1));
+  };
   const show = (v) => {
     view = v;
     svg.setAttribute("viewBox", `${v.x} ${v.y} ${v.w} ${v.h}`);
+    sizeSchemaLabels();
   };
-  const scale = () => svg.getScreenCTM().a; // screen pixels per diagram unit
+  sizeSchemaLabels();
+  addEventListener("resize", sizeSchemaLabels);
   const toDiagram = (clientX, clientY) => new DOMPoint(clientX, clientY).matrixTransform(svg.getScreenCTM().inverse());
   const zoom = (factor, at) => {
     const w = Math.min(Math.max(view.w * factor, 40), home.w * 4);
