@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ._datajoint import Connection
     from ._selection import Selection
+    from ._map import PipelineMap
 
 
 def load(schema: str) -> types.ModuleType:
@@ -266,11 +267,35 @@ def diagram(
     return _diagram.draw(diagram_selection(*modules_or_schema_names, around=around, depth=depth))
 
 
+def pipeline_map(
+    *modules_or_schema_names: types.ModuleType | str, around: str | None = None, depth: int = 1
+) -> PipelineMap:
+    """The pipeline map of what :func:`diagram` would draw for the same arguments: one HTML page,
+    self-contained, to pan, zoom and search, where a click on a table shows its comment, attributes, parents
+    and children, and the line that imports it.
+
+    ``.save("pipeline.html")`` writes the page; in a notebook the map is the cell's output (it has
+    ``_repr_html_``). Costs the queries of :func:`diagram` plus one (the columns of every table shown).
+    Writing or showing it needs Graphviz's ``dot`` program.
+    """
+    from . import _map  # DataJoint and graphviz, once a map is drawn
+
+    root, connection, selection = _select(modules_or_schema_names, around, depth)
+    return _map.build(connection, selection, root.name)
+
+
 def diagram_selection(
     *modules_or_schema_names: types.ModuleType | str, around: str | None = None, depth: int = 1
 ) -> Selection:
     """What :func:`diagram` draws for the same arguments, at the same cost, for any renderer: the tables
     chosen, the tables they reference and the foreign keys between them."""
+    return _select(modules_or_schema_names, around, depth)[2]
+
+
+def _select(
+    modules_or_schema_names: tuple[types.ModuleType | str, ...], around: str | None, depth: int
+) -> tuple[Root, Connection, Selection]:
+    """The root and connection of the schemas drawn, and :func:`diagram_selection`."""
     from . import _catalog, _diagram, _selection  # DataJoint, once a diagram is drawn
 
     if around is not None and modules_or_schema_names:
@@ -284,21 +309,21 @@ def diagram_selection(
             raise ValueError("draw schemas of one server at a time: these modules come from different roots")
         connection = loaders[0].root.connection()
         tables = _diagram.tables_of(loaders)
-        return _selection.of_schemas(tables, _catalog.list_keys_of(connection, list(tables)))
+        return loaders[0].root, connection, _selection.of_schemas(tables, _catalog.list_keys_of(connection, list(tables)))
     # Patterns, every schema or a neighbourhood: the schemas of DataJoint's default server, listed at once.
     root = register(DEFAULT_ROOT)
     connection = root.connection()
     listing = _catalog.list_all_tables(connection)
     if around is not None:
         start = _selection.find_table(listing, around, root.describe())
-        return _selection.around(listing, _catalog.list_keys_of(connection, list(listing)), start, depth)
+        return root, connection, _selection.around(listing, _catalog.list_keys_of(connection, list(listing)), start, depth)
     schemas = [_schema_of_default_root(name) for name in modules_or_schema_names]
     drawn = _diagram.labelled(listing)
     if schemas:
         drawn = {schema: drawn.get(schema, {}) for schema in _selection.match_schemas(schemas, listing, root.describe())}
     if not drawn:
         raise LookupError(f"no schema with DataJoint tables on {root.describe()}")
-    return _selection.of_schemas(drawn, _catalog.list_keys_of(connection, list(drawn)))
+    return root, connection, _selection.of_schemas(drawn, _catalog.list_keys_of(connection, list(drawn)))
 
 
 def _schema_of_default_root(module_or_name: types.ModuleType | str) -> str:

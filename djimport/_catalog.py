@@ -99,9 +99,11 @@ _SQL = {
             "WHERE table_schema IN %s AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) "
             "ORDER BY table_schema, table_name, constraint_name, ordinal_position"
         ),
-        # The columns of the base tables of the schemas named, for `djimport stubs --check`.
+        # The columns of the base tables of the schemas named, with their tables' comments, for
+        # `djimport stubs --check` and the pipeline map.
         "columns": (
-            "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment "
+            "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment, "
+            "c.column_key = 'PRI', t.table_comment "
             "FROM information_schema.columns AS c JOIN information_schema.tables AS t "
             "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
             "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
@@ -159,10 +161,12 @@ _SQL = {
         ),
         "columns": (
             "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
-            "col_description(c.oid, a.attnum) "
+            "col_description(c.oid, a.attnum), coalesce(a.attnum = ANY(p.conkey), false), "
+            "obj_description(c.oid, 'pg_class') "
             "FROM pg_catalog.pg_attribute AS a "
             "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_catalog.pg_constraint AS p ON p.conrelid = c.oid AND p.contype = 'p' "
             "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY n.nspname, c.relname, a.attnum"
         ),
@@ -276,22 +280,54 @@ def list_keys_of(connection: Connection, schemas: list[str]) -> dict[str, Keys]:
     }
 
 
-def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
-    """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query.
+class Column(NamedTuple):
+    """One column of a table: its type (see :func:`describe_tables_of`), comment, and whether it is in the primary key."""
 
-    The type is the server's column type, after the one DataJoint declared when it keeps it in the
-    column's comment and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character varying(60))``.
+    name: str
+    type: str
+    comment: str
+    in_key: bool
+
+
+class TableDescription(NamedTuple):
+    """A base table's comment and columns, in order."""
+
+    comment: str
+    columns: tuple[Column, ...]
+
+
+def describe_tables_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, TableDescription]]:
+    """Schema -> base table -> its comment and columns, for each of ``schemas``, in one query.
+
+    A column's type is the server's, after the one DataJoint declared when it keeps it at the start of the
+    column's comment (``:int32:``) and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character
+    varying(60))``; that mark is not part of the comment.
     """
-    columns: dict[str, dict[str, list[tuple[str, str]]]] = {schema: {} for schema in schemas}
+    tables: dict[str, dict[str, tuple[str, list[Column]]]] = {schema: {} for schema in schemas}
     sql = _sql(connection, "columns")
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
-    for schema, table, column, column_type, comment in rows:
-        if schema in columns:
+    for schema, table, column, column_type, comment, in_key, table_comment in rows:
+        if schema in tables:
             declared = re.match(r":([^:\s]+):", comment or "")
-            if declared and declared[1] != column_type:
-                column_type = f"{declared[1]} ({column_type})"
-            columns[schema].setdefault(table, []).append((column, column_type))
-    return {schema: {table: tuple(cols) for table, cols in tables.items()} for schema, tables in columns.items()}
+            if declared:
+                comment = comment[declared.end():]
+                if declared[1] != column_type:
+                    column_type = f"{declared[1]} ({column_type})"
+            entry = tables[schema].setdefault(table, (table_comment or "", []))
+            entry[1].append(Column(column, column_type, (comment or "").strip(), bool(in_key)))
+    return {
+        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
+        for schema, described in tables.items()
+    }
+
+
+def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
+    """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query
+    (the types of :func:`describe_tables_of`)."""
+    return {
+        schema: {table: tuple((c.name, c.type) for c in described.columns) for table, described in tables.items()}
+        for schema, tables in describe_tables_of(connection, schemas).items()
+    }
 
 
 def schema_character_set(connection: Connection, schema: str) -> tuple[str, str, str] | None:

@@ -58,7 +58,9 @@ def draw(selection: Selection) -> graphviz.Digraph:
             target = graph
             if not single:
                 target = stack.enter_context(graph.subgraph(name=f"cluster_{schema}"))
-                target.attr(label=schema, style="solid", color="#00000080", fontname="arial", fontsize="16")
+                target.attr(
+                    label=graphviz.nohtml(schema), style="solid", color="#00000080", fontname="arial", fontsize="16"
+                )
             for table, label in sorted(classes.items(), key=lambda item: item[1]):
                 target.node(_node_id(schema, table), **_node_style(table, label))
     for edge in selection.edges:
@@ -69,7 +71,7 @@ def draw(selection: Selection) -> graphviz.Digraph:
             if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
                 target = stack.enter_context(graph.subgraph(name=f"cluster_{other}"))
             if other not in drawn:
-                target.attr(label=other, style="dashed", color="#00000040", fontname="arial")
+                target.attr(label=graphviz.nohtml(other), style="dashed", color="#00000040", fontname="arial")
             for table, label in tables.items():
                 target.node(_node_id(other, table), **_node_style(table, label))
     return graph
@@ -95,7 +97,7 @@ def _node_style(table: str, label: str) -> dict[str, str]:
     tier = tier_of(table)[0]
     style = _TIER_STYLE[tier.__name__ if tier else None]
     return dict(
-        label=label,
+        label=graphviz.nohtml(label),  # a name is text: <b>x</b> would be a Graphviz HTML-like label
         shape=style["shape"],
         style="filled",
         color=style["color"],

@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, resolve, save_diagram
+from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, pipeline_map, resolve, save_diagram
 from ._root import register
 from ._settings import DEFAULT_ROOT
 from ._loader import SchemaModule
@@ -125,11 +125,14 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         args.parser.error("--depth goes with --around")
     if args.all or args.around or any(map(is_pattern, args.schemas)):
         _connection()  # an unreachable server is reported in one line
+    options = {"around": args.around, "depth": 1 if args.depth is None else args.depth}
     try:
-        graph = diagram(*args.schemas, around=args.around, depth=1 if args.depth is None else args.depth)
+        if args.output.suffix.lower() == ".html":
+            path = pipeline_map(*args.schemas, **options).save(args.output)
+        else:
+            path = save_diagram(diagram(*args.schemas, **options), args.output)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    path = save_diagram(graph, args.output)
     print(f"wrote {path}")
     return 0
 
@@ -153,7 +156,8 @@ def add_diagram(commands: argparse._SubParsersAction) -> None:
                         "drawn brings its parts")
     parser.add_argument("--depth", type=_depth, metavar="N", help="how far --around reaches (default: 1)")
     parser.add_argument("-o", "--output", required=True, type=_diagram_path, metavar="FILE",
-                        help="the file to write: FILE.svg, FILE.png, FILE.pdf or FILE.dot")
+                        help="the file to write: FILE.svg, FILE.png, FILE.pdf, FILE.dot, or FILE.html for the "
+                        "pipeline map (one page to search, pan and zoom; a click on a table shows its details)")
     parser.set_defaults(func=cmd_diagram, parser=parser)
 
 
@@ -357,8 +361,9 @@ def _depth(text: str) -> int:
 
 def _diagram_path(text: str) -> Path:
     path = Path(text)
-    if path.suffix.lstrip(".").lower() not in DIAGRAM_FORMATS:
-        raise argparse.ArgumentTypeError(f"{text!r} does not end in {', '.join('.' + f for f in DIAGRAM_FORMATS)}")
+    if path.suffix.lstrip(".").lower() not in (*DIAGRAM_FORMATS, "html"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} does not end in {', '.join('.' + f for f in DIAGRAM_FORMATS)} or .html (the pipeline map)")
     return path
 
 

@@ -1,0 +1,366 @@
+"""The pipeline map: the page's content (from two catalog queries), and the page itself in headless Chromium.
+
+The browser tests need Debian's ``chromium`` and ``chromium-driver`` and selenium; without them they are
+skipped, unless ``DJIMPORT_REQUIRE_BACKENDS`` is set (CI sets it): then a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import uuid
+
+import datajoint as dj
+import pytest
+
+import djimport
+from djimport.cli import main
+from tests import browser as browsers
+from tests.helpers import create_schema_raw, drop_schema_raw, server_queries
+from tests.pipeline import split_university  # noqa: F401  (fixture)
+from tests.test_diagram import UNIVERSITY_EDGES
+from tests.university import SPLIT
+
+pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's `dot` is not installed")
+
+XSS = "<img src=x onerror=alert(1)>"
+SCRIPT_END = "</script><script>alert(2)</script>"
+
+
+@pytest.fixture
+def probes(schema_name):
+    """A schema whose names and comments are markup: a Lookup with a part-holding Manual child; yields its name."""
+    schema = dj.Schema(schema_name, connection=dj.conn())
+
+    @schema
+    class Probe(dj.Lookup):
+        definition = f"""# {XSS}
+        probe : varchar(20)  # {SCRIPT_END}
+        ---
+        depth = null : float  # <b>depth</b> & more
+        """
+
+    @schema
+    class Recording(dj.Manual):
+        definition = """# a recording
+        -> Probe
+        rec : int
+        """
+
+        class Channel(dj.Part):
+            definition = """
+            -> master
+            channel : int
+            """
+
+    return schema_name
+
+
+@pytest.fixture
+def markup_schema(connection):
+    """A schema whose name is markup (and a Graphviz HTML-like label), with one table made by plain SQL."""
+    name = f"<img src={uuid.uuid4().hex[:10]} onerror=alert(1)>"
+    create_schema_raw(connection, name, ("subject",))
+    yield name
+    drop_schema_raw(connection, name)
+
+
+@pytest.fixture
+def pipeline(split_university, probes):
+    """The split university and the probes schema, all imported; yields their names."""
+    names = [*split_university, probes]
+    for name in names:
+        djimport.load(name)
+    return names
+
+
+def page_data(page: str) -> dict:
+    """The tables of a page, from its JSON."""
+    match = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page, re.S)
+    return json.loads(match[1])["tables"]
+
+
+def test_each_table_has_its_details_links_and_import_line(pipeline):
+    catalog, people, enrollment, probes = pipeline
+    tables = djimport.pipeline_map(*pipeline).tables
+    by_class = {entry["class"]: entry for entry in tables.values()}
+    assert set(by_class) == {*SPLIT, "Probe", "Recording", "Recording.Channel"}
+    for name, part in SPLIT.items():
+        assert by_class[name]["schema"].endswith("_" + part)
+    student = tables[f"{people}.student"]
+    assert {key: value for key, value in student.items() if key != "attributes"} == {
+        "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "",
+        "import": f"from djschemas.{people} import Student",
+        "parents": [], "children": [f"{enrollment}.enroll", f"{people}.student_major"],
+    }
+    assert [(name, comment, in_key) for name, _, comment, in_key in student["attributes"]][:3] == [
+        ("student_id", "university-wide ID number", True), ("first_name", "", False), ("last_name", "", False)]
+    assert "int" in student["attributes"][0][1]
+    # Parents and children are the diagram's edges.
+    labels = {table_id: entry["class"] for table_id, entry in tables.items()}
+    links = {(labels[parent], entry["class"]) for entry in tables.values() for parent in entry["parents"]}
+    assert links == set(UNIVERSITY_EDGES) | {("Probe", "Recording"), ("Recording", "Recording.Channel")}
+    assert links == {(entry["class"], labels[child]) for entry in tables.values() for child in entry["children"]}
+    probe, channel = tables[f"{probes}.#probe"], tables[f"{probes}.recording__channel"]
+    assert (probe["tier"], probe["comment"]) == ("Lookup", XSS)
+    assert [(name, comment, in_key) for name, _, comment, in_key in probe["attributes"]] == [
+        ("probe", SCRIPT_END, True), ("depth", "<b>depth</b> & more", False)]
+    assert (channel["tier"], channel["import"]) == ("Part", f"from djschemas.{probes} import Recording")
+    assert [(name, in_key) for name, _, _, in_key in channel["attributes"]] == [
+        ("probe", True), ("rec", True), ("channel", True)]
+
+
+def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
+    catalog, people, enrollment, _ = pipeline
+    tables = djimport.pipeline_map(enrollment).tables
+    student = tables[f"{people}.student"]
+    assert (student["class"], student["children"]) == ("Student", [f"{enrollment}.enroll"])
+    assert student["attributes"][0][0] == "student_id"
+    assert f"{people}.student_major" not in tables
+
+
+def test_the_map_costs_two_queries_and_writing_it_none(pipeline, connection):
+    modules = [djimport.load(name) for name in pipeline]
+    for n in (1, len(modules)):
+        with server_queries(connection) as count:
+            pipeline_map = djimport.pipeline_map(*modules[:n])
+        assert count.queries == 2  # the keys of the schemas drawn, the columns of every table shown
+    with server_queries(connection) as count:
+        pipeline_map.html()
+    assert count.queries == 0
+    with server_queries(connection) as count:
+        djimport.pipeline_map()
+    assert count.queries == 3  # every schema's tables too
+
+
+def test_markup_in_names_and_comments_stays_data(pipeline):
+    page = djimport.pipeline_map(*pipeline).html()
+    assert "<img" not in page and "<b>" not in page
+    assert page.count("</script") == 2  # the ends of the data and of the script, nothing in between
+    assert page_data(page)[f"{pipeline[3]}.#probe"]["comment"] == XSS
+
+
+def test_a_schema_named_with_markup_is_drawn_as_text(markup_schema, probes):
+    pipeline_map = djimport.pipeline_map(markup_schema, probes)
+    assert f'label="{markup_schema}"' in pipeline_map.graph.source  # a quoted string, not an HTML-like label
+    page = pipeline_map.html()
+    assert "<img" not in page
+    assert html.escape(markup_schema, quote=False) in page  # the cluster's label, as SVG text
+    assert page_data(page)[f"{markup_schema}.subject"]["import"] == (
+        f"Subject = djimport.load({markup_schema!r}).Subject")
+
+
+def test_the_page_fetches_nothing(pipeline):
+    page = djimport.pipeline_map(*pipeline).html()
+    assert "Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+
+
+def test_command_writes_the_map_for_an_html_file(pipeline, tmp_path, capsys):
+    path = tmp_path / "pipeline.html"
+    assert main(["diagram", *pipeline, "-o", str(path)]) == 0
+    assert capsys.readouterr().out == f"wrote {path}\n"
+    assert path.read_text(encoding="utf-8") == djimport.pipeline_map(*pipeline).html()
+
+
+def test_command_names_html_among_the_files_it_writes(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["diagram", "university", "-o", "map.htm"])
+    assert exit.value.code == 2
+    assert "'map.htm' does not end in .svg, .png, .pdf, .dot or .html (the pipeline map)" in capsys.readouterr().err
+
+
+def test_without_dot_the_command_says_what_to_install(pipeline, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` there
+    assert main(["diagram", pipeline[0], "-o", str(tmp_path / "map.html")]) == 1
+    assert capsys.readouterr().err == (
+        "djimport: error: the pipeline map needs Graphviz's `dot` program to lay out the tables; install Graphviz "
+        "(e.g. `apt-get install graphviz`, `brew install graphviz` or `conda install graphviz`)\n"
+    )
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_a_notebook_shows_the_page_in_a_sandboxed_frame(pipeline):
+    pipeline_map = djimport.pipeline_map(*pipeline)
+    shown = pipeline_map._repr_html_()
+    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe>', shown)
+    assert html.unescape(match[1]) == pipeline_map.html()
+
+
+# In headless Chromium.
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module's tests; each test loads its page afresh."""
+    try:
+        with browsers.chromium() as driver:
+            yield driver
+            return
+    except browsers.Unavailable as exc:
+        missing = f"no browser for the pipeline map's tests: {exc}"
+    if os.environ.get("DJIMPORT_REQUIRE_BACKENDS"):
+        pytest.fail(f"{missing}; DJIMPORT_REQUIRE_BACKENDS is set (CI), so this is an error")
+    pytest.skip(missing)
+
+
+@pytest.fixture
+def page(browser, pipeline, tmp_path):
+    """The map of the pipeline, loaded; the browser's log emptied before."""
+    from selenium.webdriver.common.by import By
+
+    path = djimport.pipeline_map(*pipeline).save(tmp_path / "pipeline.html")
+    browser.get_log("browser"), browser.get_log("performance")
+    browser.get(path.as_uri())
+    browser.find_element(By.ID, "search")
+    return browser
+
+
+def selected(driver) -> list[str]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('g.node.selected')].map(g => g.querySelector('title').textContent)")
+
+
+def panel(driver) -> dict:
+    """What the panel shows, read from the page."""
+    return driver.execute_script("""
+        const panel = document.getElementById("panel");
+        const text = (selector) => [...panel.querySelectorAll(selector)].map((e) => e.textContent);
+        return {
+            hidden: panel.hidden, title: text("h2")[0], comment: text("p.comment")[0],
+            facts: Object.fromEntries(text("dt").map((term, i) => [term, text("dd")[i]])),
+            import: text("code.import")[0], attributes: text("td.name"), links: text("ul.links button"),
+        };
+    """)
+
+
+def in_view(driver, table_id: str) -> bool:
+    """Whether the table's node lies inside the map's visible area."""
+    return driver.execute_script("""
+        const nodes = [...document.querySelectorAll("g.node")];
+        const node = nodes.find((g) => g.querySelector("title").textContent === arguments[0]);
+        const r = node.getBoundingClientRect(), m = document.getElementById("map").getBoundingClientRect();
+        return r.width > 0 && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+    """, table_id)
+
+
+def problems(driver) -> list[dict]:
+    """The console's warnings and errors since the last call."""
+    return [entry for entry in driver.get_log("browser") if entry["level"] in ("WARNING", "SEVERE")]
+
+
+def test_page_loads_without_console_errors_and_fetches_nothing(page, pipeline):
+    assert problems(page) == []
+    # The requests of the page's document; Chromium's own pages (chrome://..., the first page "data:,")
+    # make requests of theirs, logged too.
+    requested = {
+        message["params"]["request"]["url"]
+        for message in (json.loads(entry["message"])["message"] for entry in page.get_log("performance"))
+        if message["method"] == "Network.requestWillBeSent" and message["params"]["documentURL"] == page.current_url
+    }
+    assert requested == {page.current_url}
+    assert page.execute_script("return document.querySelectorAll('#map svg g.node').length") == len(SPLIT) + 3
+
+
+def search(driver, text: str) -> list[str]:
+    """Type ``text`` into the search box; the results listed."""
+    from selenium.webdriver.common.by import By
+
+    box = driver.find_element(By.ID, "search")
+    box.clear()
+    box.send_keys(text)
+    return [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#results li")]
+
+
+@pytest.mark.parametrize("text, found, part, table", [
+    ("Enroll", "Enroll", "enrollment", "enroll"),
+    ("#letter_g", "LetterGrade", "catalog", "#letter_grade"),
+    ("student_m", "StudentMajor", "people", "student_major"),
+])
+def test_searching_a_class_or_sql_name_highlights_it_in_view(page, split_university, text, found, part, table):
+    from selenium.webdriver.common.keys import Keys
+
+    table_id = next(f"{schema}.{table}" for schema in split_university if schema.endswith("_" + part))
+    assert search(page, text)[0].split() == [found, table_id]
+    page.switch_to.active_element.send_keys(Keys.ENTER)
+    assert selected(page) == [table_id]
+    assert in_view(page, table_id)
+    zoom = page.execute_script("return document.querySelector('#map svg').getScreenCTM().a")
+    assert round(zoom, 3) >= 1.2  # close enough to read the names
+    assert panel(page)["facts"]["table"] == table
+    assert problems(page) == []
+
+
+def node(driver, table_id: str):
+    from selenium.webdriver.common.by import By
+
+    return next(g for g in driver.find_elements(By.CSS_SELECTOR, "g.node")
+                if g.find_element(By.TAG_NAME, "title").get_attribute("textContent") == table_id)
+
+
+def test_clicking_a_table_shows_its_panel(page, pipeline):
+    catalog, people, enrollment, _ = pipeline
+    assert panel(page)["hidden"]
+    node(page, f"{enrollment}.enroll").click()
+    assert selected(page) == [f"{enrollment}.enroll"]
+    assert panel(page) == {
+        "hidden": False, "title": "Enroll", "comment": "",
+        "facts": {"schema": enrollment, "table": "enroll", "tier": "Manual"},
+        "import": f"from djschemas.{enrollment} import Enroll",
+        "attributes": ["student_id", "dept", "course", "term_year", "term", "section"],
+        "links": ["Section", f"Student {people}", "Grade"],  # parents, children; another schema's name follows
+    }
+    assert problems(page) == []
+
+
+def test_a_dependency_link_moves_to_the_other_table(page, pipeline):
+    from selenium.webdriver.common.by import By
+
+    catalog, people, enrollment, _ = pipeline
+    search(page, "Grade")
+    node(page, f"{enrollment}.grade").click()
+    student = [b for b in page.find_elements(By.CSS_SELECTOR, "ul.links button") if b.text.startswith("Enroll")]
+    student[0].click()
+    assert selected(page) == [f"{enrollment}.enroll"]
+    next(b for b in page.find_elements(By.CSS_SELECTOR, "ul.links button") if b.text.startswith("Student")).click()
+    assert selected(page) == [f"{people}.student"]
+    assert panel(page)["title"] == "Student"
+    assert in_view(page, f"{people}.student")
+
+
+def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    probes = pipeline[3]
+    search(page, "Probe")
+    node(page, f"{probes}.#probe").click()
+    shown = panel(page)
+    assert shown["comment"] == XSS
+    assert page.execute_script("return document.querySelectorAll('img, b').length") == 0
+    assert page.execute_script("return [...document.querySelectorAll('td.comment')].map((e) => e.textContent)") == [
+        SCRIPT_END, "<b>depth</b> & more"]
+    with pytest.raises(NoAlertPresentException):
+        page.switch_to.alert.text
+    assert problems(page) == []  # nothing blocked by the page's Content-Security-Policy either
+
+
+def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    notebook = tmp_path / "notebook.html"  # the cell's output, as a notebook puts it into its page
+    notebook.write_text(f"<!DOCTYPE html><html><body>{djimport.pipeline_map(*pipeline)._repr_html_()}</body></html>")
+    browser.get_log("browser")
+    browser.get(notebook.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    try:
+        search(browser, "Enroll")
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+        assert selected(browser) == [f"{pipeline[2]}.enroll"]
+        assert panel(browser)["title"] == "Enroll"
+    finally:
+        browser.switch_to.default_content()
+    assert problems(browser) == []
