@@ -99,6 +99,9 @@ def _dump(pids: list[int], py_spy: str | None, path: Path) -> None:
         for pid in pids:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(bytes(1), b" ").decode()
             out.write(f"===== pid {pid}: {command}\n")
+            status = Path(f"/proc/{pid}/status").read_text().splitlines()
+            out.write("\n".join(line for line in status if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigCgt"))))
+            out.write("  (SigCgt bit 15 (0x4000): SIGTERM has a Python handler)\n")
             if py_spy:
                 out.flush()
                 subprocess.run([py_spy, "dump", "--locals", "--pid", str(pid)], stdout=out, stderr=out, timeout=60)
