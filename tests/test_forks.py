@@ -14,8 +14,9 @@ import traceback
 import pytest
 
 import djimport
-from djimport import _catalog, _headings, _locks
+from djimport import _catalog, _datajoint, _finder, _headings, _locks
 from djimport._root import roots
+from tests.helpers import forget_default_connection
 
 WAIT = 30  # seconds for the child: its work takes well under 2 s; a deadlocked child never ends
 
@@ -81,6 +82,8 @@ LOCKS = {
     "listings": lambda uni: roots["djschemas"].listings.lock,
     "loader": lambda uni: uni.__loader__.lock,
     "headings": lambda uni: _headings._schema_headings(uni.schema.connection)[uni.schema.database].lock,
+    "finder installation": lambda uni: _finder._install_lock,
+    "default connection": lambda uni: _datajoint._connecting,
 }
 
 
@@ -95,6 +98,11 @@ def test_a_child_forked_while_another_thread_holds_a_lock_imports_reloads_and_qu
         assert len(uni.Student()) > 0  # reads the headings
         del sys.modules[uni.__name__]
         assert djimport.load(university) is not uni  # a new import, with a new loader
+        _finder.install()
+        forget_default_connection()
+        # On this thread: a new thread of the child may get the ident of the parent's thread that held the
+        # lock (glibc reuses its stack), and a reentrant lock takes it for its owner.
+        assert _datajoint.default_connection() is not uni.schema.connection  # DataJoint's, opened anew
         _locks.RLock().acquire()  # a lock made in the child works as usual
 
     try:
