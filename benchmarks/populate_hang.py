@@ -9,7 +9,12 @@ DataJoint), and counts how many runs finish, fail or hang. A run that has not fi
 
     PYTHONPATH=$PWD /work/venvs/dj2/bin/python -m benchmarks.populate_hang --runs 200 --out /tmp/hang
 
-Needs a MariaDB (a private one is started, as the test suite does). Prints one line per variant:
+The variants ``pool`` and ``pool-handler-after`` need neither DataJoint nor a server: the same fork pool
+populate makes, with a Python SIGTERM handler installed before the pool forks (as populate does) or after.
+
+    python -m benchmarks.populate_hang --variants pool pool-handler-after --runs 300 --timeout 20
+
+The DataJoint variants need a MariaDB (a private one is started, as the test suite does). Prints one line per variant:
 ``<variant>: <ok> ok, <failed> failed, <hung> hung of <runs>``.
 """
 
@@ -30,10 +35,41 @@ from pathlib import Path
 STUDENTS = 12  # rows to compute per table and run: enough keys for both workers
 INITIAL = "-> Student\n---\ninitial : char(1)\n"
 LENGTH = "-> Student\n---\nlength : smallint\n"
+VARIANTS = ["djimport", "plain", "pool", "pool-handler-after"]
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit("SIGTERM received")  # DataJoint 2.x populate's handler, as autopopulate.py has it
+
+
+def pool_child(variant: str, runs: int) -> None:
+    """The pool of DataJoint 2.x's populate without DataJoint or a server: a Python SIGTERM handler installed
+    before the fork pool is made (``pool``, as populate does) or after (``pool-handler-after``), two pool runs
+    of 12 tasks per run."""
+    import multiprocessing
+    import signal
+
+    for i in range(runs):
+        for _ in range(2):
+            if variant == "pool":
+                signal.signal(signal.SIGTERM, _terminated)
+            pool = multiprocessing.get_context("fork").Pool(2)
+            signal.signal(signal.SIGTERM, _terminated)
+            with pool:
+                list(pool.imap(_square, range(STUDENTS), chunksize=1))
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        print(f"RUN ok {i}", flush=True)
 
 
 def child(job: dict, variant: str, runs: int) -> None:
     """Populate both tables ``runs`` times; print ``RUN ok <i>`` (or ``RUN failed <i> <error>``) after each run."""
+    if variant.startswith("pool"):
+        pool_child(variant, runs)
+        return
     import datajoint as dj
 
     if variant == "djimport":
@@ -150,17 +186,27 @@ def hunt(job: dict, variant: str, runs: int, timeout: float, py_spy: str | None,
     return counts
 
 
+def report(variant: str, counts: dict[str, int], runs: int) -> None:
+    print(f"{variant}: {counts['ok']} ok, {counts['failed']} failed, {counts['hung']} hung of {runs}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200, help="runs per variant")
     parser.add_argument("--timeout", type=float, default=60, help="seconds one run may take before it is a hang")
-    parser.add_argument("--variants", nargs="+", default=["djimport", "plain"], choices=["djimport", "plain"])
+    parser.add_argument("--variants", nargs="+", default=["djimport", "plain"], choices=VARIANTS)
     parser.add_argument("--out", type=Path, default=Path("populate-hang"), help="directory for logs and py-spy dumps")
     parser.add_argument("--py-spy", default=shutil.which("py-spy"), help="py-spy executable (pip install py-spy)")
-    parser.add_argument("--child", choices=["djimport", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(json.load(sys.stdin), args.child, args.runs)
+        return
+    args.out.mkdir(parents=True, exist_ok=True)
+    for variant in [v for v in args.variants if v.startswith("pool")]:
+        report(variant, hunt({"env": {}}, variant, args.runs, args.timeout, args.py_spy, args.out), args.runs)
+    variants = [v for v in args.variants if not v.startswith("pool")]
+    if not variants:
         return
     import datajoint as dj
 
@@ -168,7 +214,6 @@ def main() -> None:
     from djimport.example import DEFINITIONS, declare, fill
     from tests import servers
 
-    args.out.mkdir(parents=True, exist_ok=True)
     with servers.serve("mysql") as server:
         server.configure_datajoint()
         schema = f"djtest_{uuid.uuid4().hex[:10]}"
@@ -183,10 +228,8 @@ def main() -> None:
                "DJ_PASS": server.password, "DJ_BACKEND": "mysql", "DJ_USE_TLS": "false"}
         job = {"schema": schema, "student": DEFINITIONS["Student"][1], "env": env}
         try:
-            for variant in args.variants:
-                counts = hunt(job, variant, args.runs, args.timeout, args.py_spy, args.out)
-                print(f"{variant}: {counts['ok']} ok, {counts['failed']} failed, {counts['hung']} hung of {args.runs}",
-                      flush=True)
+            for variant in variants:
+                report(variant, hunt(job, variant, args.runs, args.timeout, args.py_spy, args.out), args.runs)
         finally:
             connection = dj.conn()
             for name in (f"{schema}_djimport", f"{schema}_plain", schema):
