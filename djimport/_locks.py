@@ -47,4 +47,5 @@ def _renew() -> None:
             lock._lock = threading.RLock()
 
 
-os.register_at_fork(after_in_child=_renew)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_renew)
