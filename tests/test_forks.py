@@ -103,7 +103,6 @@ def test_a_child_forked_while_another_thread_holds_a_lock_imports_reloads_and_qu
         # On this thread: a new thread of the child may get the ident of the parent's thread that held the
         # lock (glibc reuses its stack), and a reentrant lock takes it for its owner.
         assert _datajoint.default_connection() is not uni.schema.connection  # DataJoint's, opened anew
-        _locks.RLock().acquire()  # a lock made in the child works as usual
 
     try:
         status, err = in_forked_child(work)
