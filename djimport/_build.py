@@ -8,7 +8,6 @@ reloads and calls :func:`update`. DataJoint is imported with this module.
 from __future__ import annotations
 
 import sys
-import threading
 import types
 import warnings
 from typing import Any, Callable, Iterator, Protocol
@@ -16,6 +15,7 @@ from typing import Any, Callable, Iterator, Protocol
 from . import _datajoint, _headings
 from ._catalog import Keys, TableRow, list_keys, statement_lock, table_exists
 from ._datajoint import Connection, Part, dj, tier_of
+from ._locks import RLock
 from ._names import did_you_mean, find_class, quoted
 from ._settings import DEFAULT_ROOT
 
@@ -29,7 +29,7 @@ class ModuleState(Protocol):
     listing: tuple[TableRow, ...] | None
     classes: dict[str, type[Any]]  # table name -> class, parts included
     warned: set[str]  # tables warned about once
-    lock: threading.RLock
+    lock: RLock
 
 
 def update(

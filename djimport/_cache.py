@@ -1,22 +1,26 @@
 """The TTL cache of one server's schema and table listings.
 
 Listings are what an import asks the server for: which schemas exist, and
-which tables one schema holds. They are kept for ``ttl`` seconds so that
-reloads and repeated imports within that time cost no query. The cache is a
-plain dict of ``key -> (expiry, listing)``: importing cachetools for it cost
-about as much as building a 10-table module.
+which tables one schema holds. They are kept for ``ttl`` seconds in a
+``cachetools.TTLCache`` so that reloads and repeated imports within that time
+cost no query. cachetools is imported with the first listing, not at start-up:
+``import djschemas`` stays cheap (BENCHMARKS.md).
 
 Thread safety: every read and write of the cache holds ``self.lock``; the
-queries themselves run without it, so two threads that miss the cache at the
-same moment may both query, and the later answer is kept.
+queries themselves run without it, so two threads that miss the same listing
+at the same moment may both query it, and the later answer is kept. Threads
+reloading one module do not: importlib runs one ``exec_module`` of a module at
+a time (its module lock), and the first one fills the cache for the others.
+A process forked while another thread holds ``self.lock`` gets it back free
+(:mod:`._locks`).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any, Callable, Hashable
 
+from ._locks import RLock
 from ._settings import check_ttl
 
 _MAXSIZE = 4096  # listings are small; this bounds a process that walks thousands of schemas
@@ -28,7 +32,8 @@ class Listings:
     ``fetch_schemas()`` returns the schema names; ``fetch_tables(schema)``
     returns the schema's table rows, or None when the schema does not exist.
     ``timer`` is the clock, injectable so that tests can expire entries
-    without sleeping.
+    without sleeping. At most ``_MAXSIZE`` listings are kept: expired ones are
+    dropped first, then the least recently used.
     """
 
     def __init__(
@@ -41,8 +46,8 @@ class Listings:
         self._fetch_schemas = fetch_schemas
         self._fetch_tables = fetch_tables
         self._timer = timer
-        self.lock = threading.RLock()
-        self._cache: dict[Hashable, tuple[float, Any]] = {}  # key -> (expiry on the timer, listing)
+        self.lock = RLock()
+        self._cache: Any = None  # a cachetools.TTLCache from the first listing on
         self.set_ttl(ttl)
 
     @property
@@ -53,7 +58,7 @@ class Listings:
         """Use a new TTL from now on; this also forgets every cached listing."""
         with self.lock:
             self._ttl = check_ttl(ttl)
-            self._cache.clear()
+            self._cache = None
 
     def schemas(self) -> tuple:
         """Names of the schemas the user can see."""
@@ -65,26 +70,30 @@ class Listings:
 
     def _cached(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
         with self.lock:
-            entry = self._cache.get(key)
-            if entry is not None and self._timer() < entry[0]:
-                return entry[1]
+            if self._cache is None:
+                from cachetools import TTLCache  # with the first listing: not at start-up
+
+                self._cache = TTLCache(_MAXSIZE, self._ttl, timer=self._timer)
+            cache = self._cache
+            try:
+                return cache[key]
+            except KeyError:
+                pass
         listing = fetch()
         with self.lock:
-            if key not in self._cache and len(self._cache) >= _MAXSIZE:  # a refresh replaces its own entry
-                now = self._timer()
-                for stale in [k for k, (expiry, _) in self._cache.items() if expiry <= now] or [next(iter(self._cache))]:
-                    del self._cache[stale]
-            self._cache[key] = (self._timer() + self._ttl, listing)
+            cache[key] = listing  # into the cache asked; one that set_ttl replaced meanwhile is dropped with it
         return listing
 
     def forget(self, *keys: Hashable) -> None:
         """Drop the listing of each schema named (and the schema list)."""
         with self.lock:
-            self._cache.pop(("schemas",), None)
-            for schema in keys:
-                self._cache.pop(("tables", schema), None)
+            if self._cache is not None:
+                self._cache.pop(("schemas",), None)
+                for schema in keys:
+                    self._cache.pop(("tables", schema), None)
 
     def clear(self) -> None:
         """Forget every listing."""
         with self.lock:
-            self._cache.clear()
+            if self._cache is not None:
+                self._cache.clear()

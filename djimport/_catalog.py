@@ -7,12 +7,12 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any, NamedTuple
 
 from . import _datajoint
 from ._connection_state import PerConnection
 from ._datajoint import Connection
+from ._locks import RLock
 from ._names import quoted
 
 
@@ -42,10 +42,10 @@ class Keys(NamedTuple):
     foreign: tuple[ForeignKey, ...]
 
 
-_statement_locks: PerConnection[threading.RLock] = PerConnection(threading.RLock)
+_statement_locks: PerConnection[RLock] = PerConnection(RLock)
 
 
-def statement_lock(connection: Connection) -> threading.RLock:
+def statement_lock(connection: Connection) -> RLock:
     """The lock djimport holds while it uses ``connection``.
 
     A DataJoint connection is shared by all threads, but its PyMySQL connection

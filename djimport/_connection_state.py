@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
-import threading
 import weakref
 from typing import Callable, Generic, TypeVar
+
+from ._locks import RLock
 
 T = TypeVar("T")
 
@@ -23,7 +24,7 @@ class PerConnection(Generic[T]):
     def __init__(self, factory: Callable[[], T]) -> None:
         self._factory = factory
         self._entries: dict[int, tuple[weakref.ref, T]] = {}
-        self._lock = threading.RLock()  # reentrant: a weakref callback may run while a thread holds it
+        self._lock = RLock()  # reentrant: a weakref callback may run while a thread holds it
 
     def __call__(self, connection: object) -> T:
         """The value for ``connection``, made on first use."""

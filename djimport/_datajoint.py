@@ -2,7 +2,7 @@
 private attribute of DataJoint's that djimport reads or writes (the heading accelerator's override of
 ``Heading._init_from_database`` is the one exception, in :mod:`._headings`).
 
-A new DataJoint release is checked here. This module imports nothing of djimport's.
+A new DataJoint release is checked here. This module imports nothing of djimport's but its locks (:mod:`._locks`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import json
 import logging
 import re
 import sys
-import threading
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
@@ -20,6 +19,8 @@ from datajoint.errors import AccessError, DataJointError
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
+
+from ._locks import RLock
 
 __all__ = ["AccessError", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
 
@@ -37,7 +38,7 @@ class Connection(Protocol):
     def query(self, sql: str, args: Any = ..., *, as_dict: bool = ...) -> Any: ...
 
 
-_connecting = threading.Lock()
+_connecting = RLock()
 
 
 def thread_safe() -> bool:
@@ -61,7 +62,7 @@ def default_connection(**credentials: str) -> Connection:
         return dj.conn(**credentials)
 
 
-_asking = threading.Lock()
+_asking = RLock()
 _asked: dict[str, str] = {}  # the user typed at the prompt, named in messages about the server until it connects
 
 

@@ -9,12 +9,12 @@ exists is found out by the loader, under the module's own lock only.
 from __future__ import annotations
 
 import sys
-import threading
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Mapping, Sequence
 
 from ._loader import SchemaLoader
+from ._locks import RLock
 from ._root import RootPackageLoader, roots
 
 
@@ -60,7 +60,7 @@ class SchemaFinder:
 
 
 finder = SchemaFinder()
-_install_lock = threading.Lock()
+_install_lock = RLock()
 
 
 class Installation:

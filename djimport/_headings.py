@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import threading
 import time
 from typing import Any, Callable, Iterator
 
@@ -20,6 +19,7 @@ from . import _datajoint
 from ._catalog import heading_rows
 from ._connection_state import PerConnection
 from ._datajoint import Connection, DataJointError, Heading
+from ._locks import RLock
 
 logger = logging.getLogger("djimport")
 
@@ -40,7 +40,7 @@ class SchemaHeadings:
 
     def __init__(self, connection: Connection, database: str, ttl: Callable[[], float]) -> None:
         self.connection, self.database, self._ttl = connection, database, ttl
-        self.lock = threading.RLock()
+        self.lock = RLock()
         self._answers: dict[tuple, list[dict]] = {}  # each given once
         self._shared: dict[tuple, list[dict] | None] = {}  # asked for every table
         self._read_at: float | None = None

@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-import threading
 import types
 from importlib.machinery import ModuleSpec
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from ._locks import RLock
 from ._names import quoted
 from ._root import Root
 from ._settings import DEFAULT_ROOT
@@ -68,7 +68,7 @@ class SchemaLoader:
         self.listing: tuple[TableRow, ...] | None = None
         self.classes: dict[str, type[Any]] = {}  # table name -> class, parts included
         self.warned: set[str] = set()
-        self.lock = threading.RLock()
+        self.lock = RLock()
         self._creating = 0
 
     def create_module(self, spec: ModuleSpec) -> SchemaModule:

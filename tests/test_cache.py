@@ -1,6 +1,9 @@
-"""Listings are kept for the TTL, on an injectable clock, and forgotten on demand."""
+"""Listings are kept for the TTL, on an injectable clock, and forgotten on demand; in a bounded
+cachetools.TTLCache, imported with the first listing."""
 
 import importlib
+import subprocess
+import sys
 
 import pytest
 
@@ -107,14 +110,17 @@ def test_set_ttl_applies_to_every_root_and_wins_over_environment(monkeypatch):
 
 
 @pytest.mark.parametrize("invalidate", [importlib.invalidate_caches, djimport.invalidate_caches])
-def test_invalidate_caches_clears_listings(invalidate):
+def test_invalidate_caches_clears_listings(invalidate, monkeypatch):
     import djschemas  # noqa: F401
     from djimport._root import roots
 
-    listings = roots["djschemas"].listings
-    listings._cache[("tables", "x")] = ()
+    calls = []
+    monkeypatch.setattr(roots["djschemas"], "listings", Listings(tuple, lambda schema: calls.append(schema) or (), 60))
+    roots["djschemas"].listings.tables("x")
+    roots["djschemas"].listings.tables("x")
     invalidate()
-    assert ("tables", "x") not in listings._cache
+    roots["djschemas"].listings.tables("x")
+    assert calls == ["x", "x"]
 
 
 def test_the_cache_is_bounded_and_drops_expired_listings_before_live_ones(listings):
@@ -129,10 +135,24 @@ def test_the_cache_is_bounded_and_drops_expired_listings_before_live_ones(listin
     cache.tables("s1")
     assert len(calls) == fetched  # still cached
     cache.tables("s0")
-    assert len(calls) == fetched + 1  # dropped, asked again (and s1, the oldest now, dropped for it)
+    assert len(calls) == fetched + 1  # dropped, asked again (and s2, the least recently used now, dropped for it)
+    cache.tables("s1")
+    assert len(calls) == fetched + 1  # used since: kept
     clock.now = 12
     cache.tables("late")  # full again: the expired listings go, the live ones stay
     fetched = len(calls)
     cache.tables("one more")
     cache.tables("s0")
     assert len(calls) == fetched  # both added at t = 5, still within the TTL
+
+
+def test_cachetools_is_imported_with_the_first_listing_not_at_start_up():
+    script = (
+        "import sys, djschemas\n"
+        "from djimport._cache import Listings\n"
+        "print('cachetools' in sys.modules)\n"
+        "Listings(tuple, lambda schema: (), 60).tables('x')\n"
+        "print('cachetools' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

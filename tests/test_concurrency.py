@@ -204,3 +204,35 @@ def test_two_processes_add_different_tables_at_once(server, small_schemas, tmp_p
         assert {f"Proc{tag}Item{k}" for k in range(3)} <= set(out.split())
     module = djimport.load(name)
     assert module.__all__ == sorted(["Kind", "Thing"] + [f"Proc{t}Item{k}" for t in "AB" for k in range(3)])
+
+
+def test_sixteen_threads_reloading_after_the_ttl_list_the_schema_once(small_schemas, monkeypatch):
+    from djimport._cache import Listings
+    from djimport._root import roots
+
+    module = djimport.load(small_schemas[0])
+    root = roots["djschemas"]
+    now = [0.0]
+    listed: list[str] = []
+
+    def fetch_tables(schema: str) -> tuple | None:
+        listed.append(schema)
+        return root._fetch_tables(schema)
+
+    monkeypatch.setattr(root, "listings", Listings(root._fetch_schemas, fetch_tables, ttl=10, timer=lambda: now[0]))
+    importlib.reload(module)
+    assert listed == [small_schemas[0]]
+    now[0] = 10  # the listing has expired
+    barrier = threading.Barrier(16)
+    errors: list[BaseException] = []
+
+    def reload() -> None:
+        try:
+            barrier.wait()
+            importlib.reload(module)
+        except BaseException as exc:
+            errors.append(exc)
+
+    _run([threading.Thread(target=reload) for _ in range(16)])
+    assert not errors, errors
+    assert listed == [small_schemas[0]] * 2  # once more for all sixteen: importlib runs one reload at a time

@@ -68,6 +68,8 @@ def populate_in_pool(table, seconds: float = 120) -> None:
 
     Seen once in ~40 runs, DataJoint 2.3.5 on MariaDB under fork: the pool's shutdown (Pool.__exit__ ->
     terminate -> join) waited forever on a worker blocked on the pool's task-queue lock, its sibling gone.
+    DataJoint's, with or without djimport: the workers inherit populate's Python SIGTERM handler, which can miss
+    the pool's SIGTERM (docs/threads-and-forks.md; counted by benchmarks/populate_hang.py).
     """
     done = threading.Event()
 
