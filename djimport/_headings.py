@@ -67,6 +67,11 @@ class SchemaHeadings:
         if self._tables is not None and table not in self._tables:
             self._read_at = None
 
+    def forget(self) -> None:
+        """Read all rows again before the next answer."""
+        with self.lock:
+            self._answers, self._shared, self._read_at, self._tables = {}, {}, None, None
+
     def _read(self) -> None:
         self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
         statements = _datajoint.heading_statements(self.connection, self.database)
@@ -184,6 +189,13 @@ def table_info(module_name: str, table_name: str) -> TableInfo:
 def track(connection: Connection, database: str, ttl: Callable[[], float]) -> None:
     """Read the headings of ``database``'s tables together from now on, again when older than ``ttl()`` seconds."""
     _schema_headings(connection)[database] = SchemaHeadings(connection, database, ttl)
+
+
+def forget(connection: Connection, database: str) -> None:
+    """Make the next heading of ``database``'s tables read all rows again (the schema changed on the server)."""
+    headings = _schema_headings(connection).get(database)
+    if headings is not None:
+        headings.forget()
 
 
 def heading_of(connection: Connection, database: str, table_name: str, context: dict) -> SchemaHeading:
