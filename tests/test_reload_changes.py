@@ -88,9 +88,10 @@ CHANGES = {
         ['ALTER TABLE {t} ADD COLUMN other int, ADD FOREIGN KEY (other) REFERENCES {s}."node4" (node4_id)'],
         lambda m: m.Node4.full_table_name in m.Node5.parents() and "other" in m.Node5.heading.names,
     ),
-    "declared again, another primary key": (
-        "#node5", ["DROP TABLE {t}", "CREATE TABLE {t} (code varchar(8) NOT NULL, PRIMARY KEY (code))"],
-        ["DROP TABLE {t}", "CREATE TABLE {t} (code varchar(8) NOT NULL, PRIMARY KEY (code))"],
+    "declared again, another primary key": (  # with the same table comment
+        "#node5", ["DROP TABLE {t}", "CREATE TABLE {t} (code varchar(8) NOT NULL, PRIMARY KEY (code)) COMMENT 'node 5'"],
+        ["DROP TABLE {t}", "CREATE TABLE {t} (code varchar(8) NOT NULL, PRIMARY KEY (code))",
+         "COMMENT ON TABLE {t} IS 'node 5'"],
         lambda m: m.Node5.primary_key == ["code"] and len(m.Node5()) == 0,
     ),
     "part table column added": (
