@@ -16,12 +16,15 @@ import threading
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
-from datajoint.errors import DataJointError
+from datajoint.errors import DataJointError, MissingTableError, UnknownAttributeError
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
 
-__all__ = ["Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
+__all__ = [
+    "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "MissingTableError", "Part", "UnknownAttributeError",
+    "dj",
+]
 
 IS_V2 = int(dj.__version__.split(".")[0]) >= 2
 if IS_V2:
@@ -224,13 +227,22 @@ def forget_dependencies(connection: Connection) -> None:
     connection.dependencies.clear()  # type: ignore[attr-defined]
 
 
-def make_table_class(table_name: str, tier: type[Any], module_name: str, master: type[Any] | None = None) -> type[Any]:
+def loaded_names(table_class: type[Any]) -> list[str] | None:
+    """The attribute names of a table class's heading, hidden ones included; None if it is not loaded (no query)."""
+    attributes = table_class._heading._attributes
+    return None if attributes is None else list(attributes)
+
+
+def make_table_class(
+    table_name: str, tier: type[Any], module_name: str, base: type, master: type[Any] | None = None
+) -> type[Any]:
+    """A class of DataJoint tier ``tier`` for table ``table_name``, with ``base`` before the tier in its bases."""
     name = class_name(table_name)
     qualname = f"{master.__qualname__}.{name}" if master else name
     namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname}
     if master is not None:
         namespace.update(definition=..., _master=master)
-    return type(name, (tier,), namespace)
+    return type(name, (base, tier), namespace)
 
 
 def attach_schema(schema: Any, connection: Connection, database: str) -> None:

@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any, Callable, Iterator
 
-from . import _datajoint
+from . import _datajoint, _stale
 from ._catalog import heading_rows
 from ._connection_state import PerConnection
 from ._datajoint import Connection, DataJointError, Heading
@@ -147,6 +147,15 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
     """
 
     def _init_from_database(self) -> None:
+        try:
+            self._load_together()
+        except DataJointError as exc:
+            stale = _stale.explain_undefined(self.table_info["context"], self.table_info["table_name"], exc)
+            if stale is None:
+                raise
+            raise stale from exc
+
+    def _load_together(self) -> None:
         connection = self.table_info["conn"]
         headings = _schema_headings(connection).get(self.table_info["database"])
         if headings is None:  # a schema djimport did not build on this connection

@@ -160,7 +160,7 @@ def _change_tables(connection, schema_name: str, tables: list[str]) -> None:
         connection.query(f"ALTER TABLE {quote(connection, schema_name, table)} ADD COLUMN weight float")
 
 
-@pytest.mark.parametrize("tables", [10, 200])
+@pytest.mark.parametrize("tables", [10, 200, 1000])
 def test_reload_after_ttl_costs_one_statement_and_first_use_none_when_nothing_changed(
     clock, connection, schema_name, tables
 ):
