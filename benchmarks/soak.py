@@ -74,7 +74,7 @@ def reload_loop(job: dict) -> dict:
     module = djimport.load(job["schema"])
     start = time.monotonic()
     warm_until, end = start + job["warmup"], start + job["seconds"]
-    result: dict = {"reloads": 0, "uses": 0, "stale": 0, "unexpected": [], "most_tables": 0}
+    result: dict = {"reloads": 0, "uses": 0, "stale": 0, "errors": 0, "unexpected": [], "most_tables": 0}
     rss_warm = None
     while time.monotonic() < end:
         if rss_warm is None and time.monotonic() >= warm_until:
@@ -91,10 +91,10 @@ def reload_loop(job: dict) -> dict:
         except (*server_errors(), ImportError, dj.DataJointError) as exc:
             if STALE in str(exc):
                 result["stale"] += 1
-            elif len(result["unexpected"]) < 20:
-                result["unexpected"].append(f"{type(exc).__name__}: {exc}")
             else:
-                result["unexpected"][-1] = f"... and more: {type(exc).__name__}: {exc}"
+                result["errors"] += 1
+                if len(result["unexpected"]) < 10:
+                    result["unexpected"].append(f"{time.monotonic() - start:.3f} s: {type(exc).__name__}: {exc}")
         del classes
     result.update(
         rss_after_warmup_mb=round(rss_warm or _rss_mb(), 1), rss_end_mb=round(_rss_mb(), 1),
@@ -212,7 +212,7 @@ def main() -> None:
           f"({time.monotonic() - started:.0f} s with the server's start)")
     print(f"changes: {change}")
     print(f"reloads: {reload['reloads']}, table uses: {reload['uses']}, most tables: {reload['most_tables']}")
-    print(f"stale-table errors (documented): {reload['stale']}; other errors: {len(reload['unexpected'])}")
+    print(f"stale-table errors (documented): {reload['stale']}; other errors: {reload['errors']} (the first ones:)")
     for line in reload["unexpected"]:
         print(f"    {line}")
     growth = reload["rss_end_mb"] - reload["rss_after_warmup_mb"]
