@@ -74,7 +74,7 @@ def reload_loop(job: dict) -> dict:
     module = djimport.load(job["schema"])
     start = time.monotonic()
     warm_until, end = start + job["warmup"], start + job["seconds"]
-    result: dict = {"reloads": 0, "uses": 0, "stale": 0, "errors": 0, "unexpected": [], "most_tables": 0}
+    result: dict = {"reloads": 0, "uses": 0, "stale": 0, "errors": 0, "error_kinds": {}, "unexpected": [], "most_tables": 0}
     rss_warm = None
     while time.monotonic() < end:
         if rss_warm is None and time.monotonic() >= warm_until:
@@ -93,6 +93,8 @@ def reload_loop(job: dict) -> dict:
                 result["stale"] += 1
             else:
                 result["errors"] += 1
+                kind = f"{type(exc).__name__}: {str(exc).splitlines()[0][:100]}"
+                result["error_kinds"][kind] = result["error_kinds"].get(kind, 0) + 1
                 if len(result["unexpected"]) < 10:
                     result["unexpected"].append(f"{time.monotonic() - start:.3f} s: {type(exc).__name__}: {exc}")
         del classes
@@ -215,6 +217,8 @@ def main() -> None:
     print(f"stale-table errors (documented): {reload['stale']}; other errors: {reload['errors']} (the first ones:)")
     for line in reload["unexpected"]:
         print(f"    {line}")
+    for kind, count in reload["error_kinds"].items():
+        print(f"    {count} x {kind}")
     growth = reload["rss_end_mb"] - reload["rss_after_warmup_mb"]
     print(f"RSS after {args.warmup:g} s warm-up: {reload['rss_after_warmup_mb']} MB, at the end: "
           f"{reload['rss_end_mb']} MB (growth {growth:+.1f} MB; goal < 20 MB)")
