@@ -141,23 +141,25 @@ _SQL = {
             "WHERE left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public') "
             "AND has_schema_privilege(oid, 'USAGE')"
         ),
-        # Each table's fingerprint: an MD5 of its oid (a table dropped and declared again has a new one),
-        # columns with their defaults and comments, indexes and constraints, from the catalogs' indexes on oid.
+        # Each table's fingerprint: an MD5 of its oid (a table dropped and declared again has a new one), columns
+        # with their defaults and comments, indexes and constraints, from the catalogs' indexes on oid. Raw catalog
+        # columns only: functions that open a relation (pg_get_expr, pg_get_indexdef) fail on one dropped meanwhile.
         "tables": (
             "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class'), "
             "CASE WHEN c.relkind IN ('v', 'm') THEN 'VIEW' ELSE 'BASE TABLE' END, "
             "md5(concat_ws('|', c.oid, "
-            "(SELECT string_agg(concat_ws(',', a.attnum, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), "
-            "a.attnotnull, quote_nullable(pg_get_expr(d.adbin, d.adrelid)), quote_nullable(ds.description)), ';' "
+            "(SELECT string_agg(concat_ws(',', a.attnum, quote_ident(a.attname), a.atttypid, a.atttypmod, "
+            "a.attnotnull, quote_nullable(d.adbin::text), quote_nullable(ds.description)), ';' "
             "ORDER BY a.attnum) FROM pg_catalog.pg_attribute AS a "
             "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "LEFT JOIN pg_catalog.pg_description AS ds ON ds.objoid = a.attrelid "
             "AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum "
             "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
-            "(SELECT string_agg(pg_get_indexdef(i.indexrelid), ';' ORDER BY i.indexrelid) "
+            "(SELECT string_agg(concat_ws(',', i.indexrelid, i.indkey, i.indisunique, i.indisprimary, "
+            "quote_nullable(i.indexprs::text), quote_nullable(i.indpred::text)), ';' ORDER BY i.indexrelid) "
             "FROM pg_catalog.pg_index AS i WHERE i.indrelid = c.oid), "
-            "(SELECT string_agg(k.conname || ' ' || pg_get_constraintdef(k.oid), ';' ORDER BY k.conname) "
-            "FROM pg_catalog.pg_constraint AS k WHERE k.conrelid = c.oid))) "
+            "(SELECT string_agg(concat_ws(',', quote_ident(k.conname), k.contype, k.conkey, k.confrelid, k.confkey), "
+            "';' ORDER BY k.conname) FROM pg_catalog.pg_constraint AS k WHERE k.conrelid = c.oid))) "
             "FROM pg_catalog.pg_namespace AS n "
             "LEFT JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
             "WHERE n.nspname = %s AND has_schema_privilege(n.oid, 'USAGE')"

@@ -222,6 +222,11 @@ def reload_headings_using(classes: Iterable[type[Any]], names: Iterable[str]) ->
             heading._attributes = None
 
 
+def unload_heading(heading: Heading) -> None:
+    """Make a heading load again from the server on next use."""
+    heading._attributes = None
+
+
 def forget_dependencies(connection: Connection) -> None:
     """Make DataJoint reload its foreign-key graph (diagrams, cascades) on next use."""
     connection.dependencies.clear()  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ import time
 from typing import Any, Callable, Iterator
 
 from . import _datajoint, _stale
-from ._catalog import heading_rows
+from ._catalog import heading_rows, table_exists
 from ._connection_state import PerConnection
 from ._datajoint import Connection, DataJointError, Heading
 
@@ -168,6 +168,15 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
                 super()._init_from_database()
             finally:
                 self.table_info["conn"] = connection
+        # DataJoint reads a heading in several statements, each seeing the server at its own moment: one read
+        # while the table is dropped (and declared again) can give its columns without its key, which no
+        # DataJoint table lacks. Gone: the stale-table error; there: read it again, alone.
+        if not self.primary_key:
+            table = self.table_info["table_name"]
+            if not table_exists(connection, self.table_info["database"], table):
+                _datajoint.unload_heading(self)
+                raise _stale.dropped(self.table_info["context"], table)
+            super()._init_from_database()
 
     def __reduce__(self) -> tuple:
         return table_heading, (self.table_info["context"]["__name__"], self.table_info["table_name"])

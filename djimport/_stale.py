@@ -80,6 +80,11 @@ def explain_undefined(context: dict, table: str, exc: DataJointError) -> DataJoi
     that the table is not defined (dropped since the module ``context`` was listed); else None."""
     if "is not defined" not in str(exc):
         return None
+    return dropped(context, table)
+
+
+def dropped(context: dict, table: str) -> DataJointError:
+    """The error of ``table`` of module ``context``, dropped on the server since the module was listed."""
     return DataJointError(_message(context, table, "is no longer"))
 
 
