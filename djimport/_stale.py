@@ -16,6 +16,7 @@ from typing import Any, Iterator
 
 from . import _datajoint
 from ._datajoint import DataJointError
+from ._names import quoted
 
 # The name in the server's message: MySQL's `Unknown column 'x' in 'field list'` and `Table 's.t' doesn't exist`,
 # PostgreSQL's `column "x" does not exist` (`column t.x ...`, `column "x" of relation "t" ...`) and `relation "s.t" ...`.
@@ -56,7 +57,8 @@ def _unknown_column(table: Any, exc: Exception) -> str | None:
     names = _datajoint.loaded_names(type(table))
     if names is None or column not in names:  # not a column the module knows of: the caller's own mistake
         return None
-    return _message(table.declaration_context, table.table_name, f"has no column `{column}` any more")
+    context = table.declaration_context
+    return _message(context, table.table_name, f"has no column {quoted(context['__loader__'].backend, column)} any more")
 
 
 @contextlib.contextmanager
