@@ -101,11 +101,11 @@ class StaleHint:
 
     def __len__(self) -> int:
         with _explained(self):
-            return super().__len__()  # type: ignore[misc, no-any-return]
+            return super().__len__()  # type: ignore[misc]
 
     def __bool__(self) -> bool:
         with _explained(self):
-            return super().__bool__()  # type: ignore[misc, no-any-return]
+            return super().__bool__()  # type: ignore[misc]
 
     def insert(self, *args: Any, **kwargs: Any) -> Any:
         with _explained(self):
