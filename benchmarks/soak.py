@@ -52,12 +52,12 @@ def _rss_mb() -> float:
 
 def live_table_classes(module_name: str) -> int:
     """The classes of module ``module_name``'s tables still alive, after a full collection."""
-    from djimport._stale import StaleHint
+    from datajoint.user_tables import UserTable
 
     gc.collect()
     return sum(
         1 for obj in gc.get_objects()
-        if isinstance(obj, type) and issubclass(obj, StaleHint) and obj.__module__ == module_name
+        if isinstance(obj, type) and issubclass(obj, UserTable) and obj.__module__ == module_name
     )
 
 

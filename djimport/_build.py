@@ -14,7 +14,7 @@ import warnings
 from typing import Any, Callable, Iterator, Protocol
 
 from . import _datajoint, _headings
-from ._stale import StaleHint
+from ._stale import EXPLAINING
 from ._catalog import Keys, TableRow, list_keys, statement_lock, table_exists
 from ._datajoint import Connection, Part, dj, tier_of
 from ._names import did_you_mean, find_class, quoted
@@ -67,7 +67,7 @@ def _update(
             continue
         tier, master = tier_of(row.name)
         if master is None:
-            cls = _datajoint.make_table_class(row.name, tier, module.__name__, StaleHint)
+            cls = _datajoint.make_table_class(row.name, tier, module.__name__, EXPLAINING)
             if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
                 _warn(state, row.name, f"table {_quoted(state, row.name)} would be class {cls.__name__} "
                                        f"like another table of the schema; skipped")
@@ -82,7 +82,7 @@ def _update(
             _warn(state, name,
                   f"part table {_quoted(state, name)} has no master table {_quoted(state, master)}; skipped")
             continue
-        new[name] = _datajoint.make_table_class(name, Part, module.__name__, StaleHint, master_class)
+        new[name] = _datajoint.make_table_class(name, Part, module.__name__, EXPLAINING, master_class)
     for cls in new.values():
         heading = _headings.heading_of(connection, state.schema, cls.table_name, namespace)
         _datajoint.bind(cls, schema, namespace, heading)

@@ -239,15 +239,15 @@ def loaded_names(table_class: type[Any]) -> list[str] | None:
 
 
 def make_table_class(
-    table_name: str, tier: type[Any], module_name: str, base: type, master: type[Any] | None = None
+    table_name: str, tier: type[Any], module_name: str, methods: dict[str, Any], master: type[Any] | None = None
 ) -> type[Any]:
-    """A class of DataJoint tier ``tier`` for table ``table_name``, with ``base`` before the tier in its bases."""
+    """A class of DataJoint tier ``tier`` for table ``table_name``, with ``methods`` in its namespace."""
     name = class_name(table_name)
     qualname = f"{master.__qualname__}.{name}" if master else name
-    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname}
+    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname, **methods}
     if master is not None:
         namespace.update(definition=..., _master=master)
-    return type(name, (base, tier), namespace)
+    return type(name, (tier,), namespace)
 
 
 def attach_schema(schema: Any, connection: Connection, database: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import _datajoint
 from ._datajoint import DataJointError
@@ -90,31 +90,18 @@ def dropped(context: dict, table: str) -> DataJointError:
     return DataJointError(_message(context, table, "is no longer"))
 
 
-class StaleHint:
-    """Base of the classes of an imported module, before their tier: the statements DataJoint sends for one of
-    its tables (fetch, len, bool, insert, update1, delete_quick) say which table changed since it was listed
-    and how to refresh the module, when they fail because it did."""
-
-    def cursor(self, *args: Any, **kwargs: Any) -> Any:
+def _explaining(name: str) -> Callable[..., Any]:
+    """DataJoint's method ``name`` of the class's tier, raising the stale-table error where it applies."""
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        owner = next(cls for cls in type(self).__mro__ if vars(cls).get(name) is method)
         with _explained(self):
-            return super().cursor(*args, **kwargs)  # type: ignore[misc]
+            return getattr(super(owner, self), name)(*args, **kwargs)
 
-    def __len__(self) -> int:
-        with _explained(self):
-            return super().__len__()  # type: ignore[misc]
+    method.__name__ = method.__qualname__ = name
+    return method
 
-    def __bool__(self) -> bool:
-        with _explained(self):
-            return super().__bool__()  # type: ignore[misc]
 
-    def insert(self, *args: Any, **kwargs: Any) -> Any:
-        with _explained(self):
-            return super().insert(*args, **kwargs)  # type: ignore[misc]
-
-    def update1(self, *args: Any, **kwargs: Any) -> Any:
-        with _explained(self):
-            return super().update1(*args, **kwargs)  # type: ignore[misc]
-
-    def delete_quick(self, *args: Any, **kwargs: Any) -> Any:
-        with _explained(self):
-            return super().delete_quick(*args, **kwargs)  # type: ignore[misc]
+EXPLAINING = {name: _explaining(name) for name in ("cursor", "__len__", "__bool__", "insert", "update1", "delete_quick")}
+"""Methods of the classes of an imported module (in their namespace: the bases stay DataJoint's tier): the
+statements DataJoint sends for one of its tables (fetch, len, bool, insert, update1, delete_quick) say which
+table changed since it was listed and how to refresh the module, when they fail because it did."""
