@@ -3,6 +3,7 @@ an error that names the table and the fix, DataJoint's error chained; other erro
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import datajoint as dj
@@ -91,3 +92,28 @@ def test_the_hint_reloads_a_module_whose_name_is_no_identifier():
         "importlib.reload(sys.modules['djschemas.my-lab'])"
     )
     assert reload_hint("lab.uni") == "import djimport, importlib, lab.uni; djimport.invalidate_caches(); importlib.reload(lab.uni)"
+
+
+def test_a_table_dropped_while_the_headings_are_read_says_so(connection, schema_name, monkeypatch):
+    """The headings are read in several statements: a table dropped between them gets no key (each statement
+    sees the server at its own moment); that is the stale-table error, not a heading without key."""
+    from djimport import _headings
+
+    declare_pipeline(schema_name, 10)
+    module = djimport.load(schema_name)
+    read, kinds = _headings.heading_rows, []
+
+    def heading_rows(connection_, schema: str, kind: str):
+        rows = read(connection_, schema, kind)
+        kinds.append(kind)
+        if len(kinds) == 1:  # after the first statement, which lists the tables
+            _alter(connection, schema_name, "DROP TABLE {t}")
+        return rows
+
+    monkeypatch.setattr(_headings, "heading_rows", heading_rows)
+    with pytest.raises(dj.DataJointError, match="is no longer on the server"):
+        module.Node5.heading.names
+    monkeypatch.undo()
+    djimport.invalidate_caches()
+    importlib.reload(module)
+    assert "Node5" not in module.__all__
