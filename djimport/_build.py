@@ -14,11 +14,11 @@ import warnings
 from typing import Any, Callable, Iterator, Protocol
 
 from . import _datajoint, _headings
-from ._stale import EXPLAINING
 from ._catalog import Keys, TableRow, list_keys, statement_lock, table_exists
 from ._datajoint import Connection, Part, dj, tier_of
 from ._names import did_you_mean, find_class, quoted
 from ._settings import DEFAULT_ROOT
+from ._stale import EXPLAINING
 
 
 class ModuleState(Protocol):
