@@ -102,6 +102,15 @@ class MySQL:
         return f"DROP TABLE IF EXISTS `{schema}`.`#bench_added`"
 
     @staticmethod
+    def alter_table_sql(schema: str) -> str:
+        """One more column in table ``node0``, added behind the clients' back as another user would."""
+        return f"ALTER TABLE `{schema}`.`node0` ADD COLUMN bench_weight float"
+
+    @staticmethod
+    def unalter_sql(schema: str) -> str:
+        return f"ALTER TABLE `{schema}`.`node0` DROP COLUMN bench_weight"
+
+    @staticmethod
     def execute(admin, sql: str) -> None:
         with admin.cursor() as cursor:
             cursor.execute(sql)
@@ -221,6 +230,14 @@ class PostgreSQL:
     @staticmethod
     def drop_added_sql(schema: str) -> str:
         return f'DROP TABLE IF EXISTS "{schema}"."#bench_added"'
+
+    @staticmethod
+    def alter_table_sql(schema: str) -> str:
+        return f'ALTER TABLE "{schema}"."node0" ADD COLUMN bench_weight real'
+
+    @staticmethod
+    def unalter_sql(schema: str) -> str:
+        return f'ALTER TABLE "{schema}"."node0" DROP COLUMN bench_weight'
 
     @staticmethod
     def execute(admin, sql: str) -> None:

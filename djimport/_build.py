@@ -18,6 +18,7 @@ from ._datajoint import Connection, Part, dj, tier_of
 from ._locks import RLock
 from ._names import did_you_mean, find_class, quoted
 from ._settings import DEFAULT_ROOT
+from ._stale import EXPLAINING
 
 
 class ModuleState(Protocol):
@@ -66,7 +67,7 @@ def _update(
             continue
         tier, master = tier_of(row.name)
         if master is None:
-            cls = _datajoint.make_table_class(row.name, tier, module.__name__)
+            cls = _datajoint.make_table_class(row.name, tier, module.__name__, EXPLAINING)
             if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
                 _warn(state, row.name, f"table {_quoted(state, row.name)} would be class {cls.__name__} "
                                        f"like another table of the schema; skipped")
@@ -81,10 +82,17 @@ def _update(
             _warn(state, name,
                   f"part table {_quoted(state, name)} has no master table {_quoted(state, master)}; skipped")
             continue
-        new[name] = _datajoint.make_table_class(name, Part, module.__name__, master_class)
+        new[name] = _datajoint.make_table_class(name, Part, module.__name__, EXPLAINING, master_class)
     for cls in new.values():
         heading = _headings.heading_of(connection, state.schema, cls.table_name, namespace)
         _datajoint.bind(cls, schema, namespace, heading)
+    # A table that stays but whose row differs (its fingerprint: columns, indexes, foreign keys; its comment),
+    # or that was declared since the last listing: the same class gets a new lazy heading.
+    before = {row.name: row for row in state.listing or ()}
+    altered = {
+        row.name: _headings.heading_of(connection, state.schema, row.name, namespace)
+        for row in listing if row.name in state.classes and before.get(row.name) != row
+    }
 
     # Apply: plain assignments from here on, nothing that can fail half-way.
     for name in dropped:
@@ -96,11 +104,15 @@ def _update(
     for name, cls in sorted(new.items(), key=lambda item: not issubclass(item[1], Part)):
         state.classes[name] = cls
         setattr(cls.master if issubclass(cls, Part) else module, cls.__name__, cls)
+    for name, heading in altered.items():
+        _datajoint.bind(state.classes[name], schema, namespace, heading)
     namespace["schema"] = schema
     state.server = _datajoint.describe(connection)
     state.listing = listing
     refresh_summary(state, namespace)
-    if new or dropped:
+    # Heading rows read before this listing may predate a change it shows: read them again on next use.
+    _headings.forget(connection, state.schema)
+    if new or dropped or altered:
         _datajoint.forget_dependencies(connection)
 
 

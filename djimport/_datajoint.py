@@ -15,14 +15,17 @@ import sys
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
-from datajoint.errors import AccessError, DataJointError
+from datajoint.errors import AccessError, DataJointError, MissingTableError, UnknownAttributeError
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
 
 from ._locks import RLock
 
-__all__ = ["AccessError", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "Part", "dj"]
+__all__ = [
+    "AccessError", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "MissingTableError", "Part",
+    "UnknownAttributeError", "dj",
+]
 
 IS_V2 = int(dj.__version__.split(".")[0]) >= 2
 if IS_V2:
@@ -251,15 +254,29 @@ def reload_headings_using(classes: Iterable[type[Any]], names: Iterable[str]) ->
             heading._attributes = None
 
 
+def unload_heading(heading: Heading) -> None:
+    """Make a heading load again from the server on next use."""
+    heading._attributes = None
+
+
 def forget_dependencies(connection: Connection) -> None:
     """Make DataJoint reload its foreign-key graph (diagrams, cascades) on next use."""
     connection.dependencies.clear()  # type: ignore[attr-defined]
 
 
-def make_table_class(table_name: str, tier: type[Any], module_name: str, master: type[Any] | None = None) -> type[Any]:
+def loaded_names(table_class: type[Any]) -> list[str] | None:
+    """The attribute names of a table class's heading, hidden ones included; None if it is not loaded (no query)."""
+    attributes = table_class._heading._attributes
+    return None if attributes is None else list(attributes)
+
+
+def make_table_class(
+    table_name: str, tier: type[Any], module_name: str, methods: dict[str, Any], master: type[Any] | None = None
+) -> type[Any]:
+    """A class of DataJoint tier ``tier`` for table ``table_name``, with ``methods`` in its namespace."""
     name = class_name(table_name)
     qualname = f"{master.__qualname__}.{name}" if master else name
-    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname}
+    namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname, **methods}
     if master is not None:
         namespace.update(definition=..., _master=master)
     return type(name, (tier,), namespace)

@@ -15,8 +15,8 @@ import logging
 import time
 from typing import Any, Callable, Iterator
 
-from . import _datajoint
-from ._catalog import heading_rows
+from . import _datajoint, _stale
+from ._catalog import heading_rows, table_exists
 from ._connection_state import PerConnection
 from ._datajoint import Connection, DataJointError, Heading
 from ._locks import RLock
@@ -66,6 +66,11 @@ class SchemaHeadings:
         """Read all rows again before the next answer if the last read did not see ``table``."""
         if self._tables is not None and table not in self._tables:
             self._read_at = None
+
+    def forget(self) -> None:
+        """Read all rows again before the next answer."""
+        with self.lock:
+            self._answers, self._shared, self._read_at, self._tables = {}, {}, None, None
 
     def _read(self) -> None:
         self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
@@ -142,6 +147,15 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
     """
 
     def _init_from_database(self) -> None:
+        try:
+            self._load_together()
+        except DataJointError as exc:
+            stale = _stale.explain_undefined(self.table_info["context"], self.table_info["table_name"], exc)
+            if stale is None:
+                raise
+            raise stale from exc
+
+    def _load_together(self) -> None:
         connection = self.table_info["conn"]
         headings = _schema_headings(connection).get(self.table_info["database"])
         if headings is None:  # a schema djimport did not build on this connection
@@ -154,6 +168,15 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
                 super()._init_from_database()
             finally:
                 self.table_info["conn"] = connection
+        # DataJoint reads a heading in several statements, each seeing the server at its own moment: one read
+        # while the table is dropped (and declared again) can give its columns without its key, which no
+        # DataJoint table lacks. Gone: the stale-table error; there: read it again, alone.
+        if not self.primary_key:
+            table = self.table_info["table_name"]
+            if not table_exists(connection, self.table_info["database"], table):
+                _datajoint.unload_heading(self)
+                raise _stale.dropped(self.table_info["context"], table)
+            super()._init_from_database()
 
     def __reduce__(self) -> tuple:
         return table_heading, (self.table_info["context"]["__name__"], self.table_info["table_name"])
@@ -184,6 +207,13 @@ def table_info(module_name: str, table_name: str) -> TableInfo:
 def track(connection: Connection, database: str, ttl: Callable[[], float]) -> None:
     """Read the headings of ``database``'s tables together from now on, again when older than ``ttl()`` seconds."""
     _schema_headings(connection)[database] = SchemaHeadings(connection, database, ttl)
+
+
+def forget(connection: Connection, database: str) -> None:
+    """Make the next heading of ``database``'s tables read all rows again (the schema changed on the server)."""
+    headings = _schema_headings(connection).get(database)
+    if headings is not None:
+        headings.forget()
 
 
 def heading_of(connection: Connection, database: str, table_name: str, context: dict) -> SchemaHeading:
