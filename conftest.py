@@ -130,3 +130,27 @@ def _restore_import_state():
     sys.meta_path[:] = meta_path
     if "djimport" in sys.modules:
         sys.modules["djimport"].invalidate_caches()
+
+
+class Clock:
+    """A clock that tests move by hand (``clock.now += 61``)."""
+
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    """The default root's listings on a clock the test moves."""
+    import djschemas  # noqa: F401
+    from djimport._cache import Listings
+    from djimport._root import roots
+
+    root = roots["djschemas"]
+    saved = root.listings
+    clock = Clock()
+    root.listings = Listings(root._fetch_schemas, root._fetch_tables, ttl=60, timer=clock)
+    yield clock
+    root.listings = saved

@@ -7,31 +7,9 @@ import datajoint as dj
 import pytest
 
 import djimport
-from djimport._cache import Listings
-from djimport._root import roots
 from conftest import drop_schema
 from tests.helpers import create_table_like, quote, server_queries
 from tests.synthetic import declare_pipeline
-
-
-class Clock:
-    now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    """The default root's listings on a clock the test moves."""
-    import djschemas  # noqa: F401
-
-    root = roots["djschemas"]
-    saved = root.listings
-    clock = Clock()
-    root.listings = Listings(root._fetch_schemas, root._fetch_tables, ttl=60, timer=clock)
-    yield clock
-    root.listings = saved
 
 
 def snapshot(module):
