@@ -122,6 +122,16 @@ def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
     assert f"{people}.student_major" not in tables
 
 
+def test_the_map_takes_the_diagrams_choice_of_tables(pipeline):
+    catalog, people, enrollment, probes = pipeline
+    around = djimport.pipeline_map(around=f"{enrollment}.Enroll", depth=1).tables
+    assert {entry["class"] for entry in around.values()} == {"Section", "Student", "Enroll", "Grade"}
+    prefix = enrollment.rpartition("_")[0]
+    by_pattern = djimport.pipeline_map(f"{prefix}_*").tables
+    assert by_pattern == djimport.pipeline_map(catalog, people, enrollment).tables
+    assert not any(entry["schema"] == probes for entry in by_pattern.values())
+
+
 def test_the_map_costs_two_queries_and_writing_it_none(pipeline, connection):
     modules = [djimport.load(name) for name in pipeline]
     for n in (1, len(modules)):
