@@ -14,18 +14,9 @@ from djimport._datajoint import IS_V2
 from djimport.cli import main
 from djimport.export import UnreadableTable, export
 from tests.helpers import backend, declare_exported, quote
+from tests.test_export import fresh  # noqa: F401  (fixture)
 
 INTEGER = "int32" if IS_V2 else "int"
-
-
-@pytest.fixture
-def fresh(connection):
-    """A schema name not on the server yet; dropped after the test."""
-    from conftest import drop_schema
-
-    name = f"djtest_{uuid.uuid4().hex[:10]}"
-    yield name
-    drop_schema(name)
 
 
 def declare_mixed(schema_name: str) -> None:
