@@ -110,8 +110,8 @@ def _update(
     state.server = _datajoint.describe(connection)
     state.listing = listing
     refresh_summary(state, namespace)
-    # Heading rows read before this listing may predate a change it shows: read them again on next use.
-    _headings.forget(connection, state.schema)
+    if altered:  # heading rows read before this listing predate the change it shows: read them again on next use
+        _headings.forget(connection, state.schema)
     if new or dropped or altered:
         _datajoint.forget_dependencies(connection)
 
