@@ -103,6 +103,11 @@ def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], 
     ``dir(djschemas)`` lists the schemas whose names are identifiers, for
     tab completion, and nothing of the package's own; other names are reached
     with :func:`djimport.load`.
+
+    ``inspect.getmembers(djschemas)`` sees the schemas imported so far only, without a query: it takes
+    every name ``dir()`` gives and reads it, which would import every schema on the server. DataJoint
+    walks the caller's namespace so to find a class by its table (``describe``, ``Diagram``,
+    ``lookup_class_name``), and so does pydoc.
     """
 
     def __getattr__(name: str) -> types.ModuleType:
@@ -111,6 +116,10 @@ def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], 
         return importlib.import_module(f"{package}.{name}")
 
     def __dir__() -> list[str]:
+        imported = {name for name in vars(sys.modules[package]) if not name.startswith("_")}
+        # The caller's frame: builtin dir() makes none, so it is inspect's own when inspect.getmembers asks.
+        if sys._getframe(1).f_globals.get("__name__") == "inspect":
+            return sorted(imported)
         root = roots[package]
         from . import _datajoint  # DataJoint, once the server is asked
 
@@ -118,9 +127,8 @@ def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], 
             schemas = root.listings.schemas()
         except _datajoint.server_errors() as exc:  # as an import of a schema would fail: an ImportError saying why
             raise ImportError(f"Cannot list the schemas of {package}: {root.failure(exc)}", name=package) from exc
-        names = {name for name in vars(sys.modules[package]) if not name.startswith("_")}  # imported schemas
-        names.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))
-        return sorted(names)
+        imported.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))
+        return sorted(imported)
 
     return __getattr__, __dir__
 
