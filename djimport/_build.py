@@ -14,11 +14,11 @@ from typing import Any, Callable, Iterator, Protocol
 
 from . import _datajoint, _headings
 from ._catalog import Keys, TableRow, list_keys, statement_lock, table_exists
-from ._datajoint import Connection, Part, dj, tier_of
+from ._datajoint import Computed, Connection, Imported, Part, dj, tier_of
 from ._locks import RLock
 from ._names import did_you_mean, find_class, quoted
 from ._settings import DEFAULT_ROOT
-from ._stale import EXPLAINING
+from ._stale import EXPLAINING, POPULATING
 
 
 class ModuleState(Protocol):
@@ -57,6 +57,11 @@ def _update(
     # a failure here leaves the module exactly as it was.
     names = {row.name for row in listing}
     dropped = [name for name in state.classes if name not in names]
+    for name in list(state.classes):  # a part whose master is gone goes too (a master renamed), as on import
+        master = tier_of(name)[1]
+        if master in dropped and name not in dropped:
+            _warn_orphan(state, name, master)
+            dropped.append(name)
     new: dict[str, type[Any]] = {}
     parts: list[tuple[str, str]] = []
     taken = {  # class names of the module's masters that stay
@@ -67,7 +72,8 @@ def _update(
             continue
         tier, master = tier_of(row.name)
         if master is None:
-            cls = _datajoint.make_table_class(row.name, tier, module.__name__, EXPLAINING)
+            methods = POPULATING if tier in (Imported, Computed) else EXPLAINING
+            cls = _datajoint.make_table_class(row.name, tier, module.__name__, methods)
             if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
                 _warn(state, row.name, f"table {_quoted(state, row.name)} would be class {cls.__name__} "
                                        f"like another table of the schema; skipped")
@@ -79,8 +85,7 @@ def _update(
     for name, master in parts:
         master_class = new.get(master) or (None if master in dropped else state.classes.get(master))
         if master_class is None:
-            _warn(state, name,
-                  f"part table {_quoted(state, name)} has no master table {_quoted(state, master)}; skipped")
+            _warn_orphan(state, name, master)
             continue
         new[name] = _datajoint.make_table_class(name, Part, module.__name__, EXPLAINING, master_class)
     for cls in new.values():
@@ -91,7 +96,7 @@ def _update(
     before = {row.name: row for row in state.listing or ()}
     altered = {
         row.name: _headings.heading_of(connection, state.schema, row.name, namespace)
-        for row in listing if row.name in state.classes and before.get(row.name) != row
+        for row in listing if row.name in state.classes and row.name not in dropped and before.get(row.name) != row
     }
 
     # Apply: plain assignments from here on, nothing that can fail half-way.
@@ -141,6 +146,10 @@ def _warn(state: ModuleState, table: str, message: str) -> None:
     if table not in state.warned:
         state.warned.add(table)
         warnings.warn(message, stacklevel=2)
+
+
+def _warn_orphan(state: ModuleState, part: str, master: str) -> None:
+    _warn(state, part, f"part table {_quoted(state, part)} has no master table {_quoted(state, master)}; skipped")
 
 
 def refresh_summary(state: ModuleState, namespace: dict) -> None:

@@ -68,6 +68,10 @@ class Listings:
         """Rows of the tables in ``schema``, or None if there is no such schema."""
         return self._cached(("tables", schema), lambda: self._fetch_tables(schema))
 
+    def columns(self, schema: str, table: str, fetch: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """The column names of table ``schema.table``, read by ``fetch()`` at most once per TTL."""
+        return self._cached(("columns", schema, table), fetch)  # type: ignore[no-any-return]
+
     def _cached(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
         with self.lock:
             if self._cache is None:

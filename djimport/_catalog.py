@@ -101,6 +101,7 @@ _SQL = {
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
         ),
+        "column_names": "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
         # Every schema with its base tables, for `djimport list`.
         "all_tables": (
             "SELECT s.schema_name, t.table_name "
@@ -174,6 +175,11 @@ _SQL = {
         "table_exists": (
             "SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')"
+        ),
+        "column_names": (
+            "SELECT a.attname FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped"
         ),
         "all_tables": (
             "SELECT n.nspname, c.relname "
@@ -279,6 +285,11 @@ def list_tables(connection: Connection, schema: str) -> tuple[TableRow, ...] | N
 
 def table_exists(connection: Connection, schema: str, table: str) -> bool:
     return bool(query(connection, _sql(connection, "table_exists"), (schema, table)))
+
+
+def column_names(connection: Connection, schema: str, table: str) -> frozenset[str]:
+    """The names of the columns of table ``schema.table`` (none when there is no such table)."""
+    return frozenset(row[0] for row in query(connection, _sql(connection, "column_names"), (schema, table)))
 
 
 def list_all_tables(connection: Connection) -> dict[str, tuple[str, ...]]:

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
 from datajoint.errors import AccessError, DataJointError, MissingTableError, UnknownAttributeError
+from datajoint.expression import Aggregation, QueryExpression, Union
 from datajoint.heading import Heading
 from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
@@ -23,14 +24,15 @@ from datajoint.utils import to_camel_case
 from ._locks import RLock
 
 __all__ = [
-    "AccessError", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "MissingTableError", "Part",
-    "UnknownAttributeError", "dj",
+    "AccessError", "Aggregation", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "MissingTableError",
+    "Part", "QueryExpression", "Union", "UnknownAttributeError", "dj",
 ]
 
 IS_V2 = int(dj.__version__.split(".")[0]) >= 2
 if IS_V2:
     from datajoint import instance as _instance
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
+TIERS = (*MASTER_TIERS, Part)
 
 
 class Connection(Protocol):
@@ -238,6 +240,11 @@ def lineage_probe(connection: Connection, database: str) -> str | None:
     return connection.adapter.get_table_info_sql(database, "~lineage") if IS_V2 else None  # type: ignore[attr-defined]
 
 
+def connection_of(table_class: type[Any]) -> Connection:
+    """The connection a table class is bound to (no query)."""
+    return table_class._connection  # type: ignore[no-any-return]
+
+
 def class_heading(table_class: type[Any]) -> Heading:
     """The heading object of a table class, not loaded if it is not yet."""
     return table_class._heading
@@ -268,6 +275,53 @@ def loaded_names(table_class: type[Any]) -> list[str] | None:
     """The attribute names of a table class's heading, hidden ones included; None if it is not loaded (no query)."""
     attributes = table_class._heading._attributes
     return None if attributes is None else list(attributes)
+
+
+def tables_read(expression: Any) -> set[str]:
+    """The full names of the tables in a query expression's FROM clause, its subqueries' included."""
+    names: set[str] = set()
+    todo = [expression]
+    while todo:
+        for source in todo.pop().support:
+            if isinstance(source, QueryExpression):
+                todo.append(source)
+            else:
+                names.add(source)
+    return names
+
+
+# The kind of number of a column, by the type code of the drivers' cursor description (PyMySQL's FIELD_TYPE,
+# PostgreSQL's type oids), and by the first word of a heading attribute's type; any other column is of no kind.
+_SERVER_KINDS = {
+    "mysql": {0: "decimal", 246: "decimal", 1: "integer", 2: "integer", 3: "integer", 8: "integer", 9: "integer",
+              4: "floating point", 5: "floating point"},
+    "postgresql": {20: "integer", 21: "integer", 23: "integer", 700: "floating point", 701: "floating point",
+                   1700: "decimal"},
+}
+_HEADING_KINDS = {
+    "tinyint": "integer", "smallint": "integer", "mediumint": "integer", "int": "integer", "integer": "integer",
+    "bigint": "integer", "float": "floating point", "double": "floating point", "real": "floating point",
+    "decimal": "decimal", "numeric": "decimal",
+}
+
+
+def retyped_column(heading: Heading, description: Any, backend: str) -> str | None:
+    """The table's name of the first column of a result (its cursor's ``description``) whose kind of number (integer, floating point,
+    decimal, or none) is not that of its attribute in ``heading``, the heading the query was made from; None when
+    all agree. Computed attributes are not compared (renamed ones are). DataJoint converts a column's values by its heading (0.14
+    fetches an ``int`` column into integers), so a column retyped on the server since the heading was read comes
+    back wrong, e.g. 10.75 as 10."""
+    server = _SERVER_KINDS[backend]
+    attributes = heading.attributes
+    for column in description or ():
+        attribute = attributes.get(column[0])
+        expression = attribute and attribute.attribute_expression
+        if attribute is None or (expression is not None and not re.fullmatch(r"[`\"][^`\"]+[`\"]", expression)):
+            continue  # not a column, nor one renamed (`proj(new="old")`), but a computed attribute
+        kind = _HEADING_KINDS.get(re.split(r"[\s(]", attribute.type.lower(), maxsplit=1)[0])
+        if server.get(column[1]) != kind:
+            return expression.strip("`\"") if expression else attribute.name  # the table's name of the column
+    return None
 
 
 def make_table_class(

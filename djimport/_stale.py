@@ -1,22 +1,32 @@
 """A table that changed on the server since its module was listed: the error that says so, and what to do.
 
 Within the TTL a module is what the server held when it was listed. A statement on a table dropped or
-altered since then fails on the server; DataJoint reports it as a missing table or an unknown column
-(both drivers), or, when the heading is read, as "The table ... is not defined". Those errors, when they
-name one of the module's tables or a column its heading has, are raised again (same class, DataJoint's
-error chained) with the table and the fix: ``djimport.invalidate_caches(); importlib.reload(module)``.
-Any other error passes unchanged.
+altered since then fails on the server (DataJoint reports a missing table or an unknown column; the drivers,
+e.g. PostgreSQL's "column reference ... is ambiguous" in a join of a table declared again) or, worse, answers
+wrong. Where the server's error involves a table of a module, the server's listing of the module's schema says
+whether the table changed; then the error is raised again (same class, the server's error chained) naming the
+table and the fix, ``djimport.invalidate_caches(); importlib.reload(module)``, or that the schema is gone. Any
+other error passes unchanged.
+
+Two changes that give no error are caught without a statement of ours: a result whose columns come back as
+another kind of number than the heading says (the cursor's description, :func:`._datajoint.retyped_column`),
+and, once per table per TTL (one statement), a dict restriction naming a column the heading lacks but the
+server's table has (DataJoint ignores such keys: the restriction would select every row).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from . import _datajoint
+from ._catalog import column_names, list_tables
 from ._datajoint import DataJointError
 from ._names import quoted
+
+logger = logging.getLogger("djimport")
 
 # The name in the server's message: MySQL's `Unknown column 'x' in 'field list'` and `Table 's.t' doesn't exist`,
 # PostgreSQL's `column "x" does not exist` (`column t.x ...`, `column "x" of relation "t" ...`) and `relation "s.t" ...`.
@@ -34,44 +44,122 @@ def _message(context: dict, table: str, what: str) -> str:
     module = context["__name__"]
     quoted = context["__loader__"].quoted(table)
     return (
-        f"Table {quoted} {what} on the server: it changed since {module} was listed. "
+        f"Table {quoted} {what}: it changed since {module} was listed. "
         f"To use the tables as the server has them now: `{reload_hint(module)}`"
     )
 
 
-def _missing_table(table: Any, exc: Exception) -> str | None:
-    context = table.declaration_context
+def _gone(cls: type[Any]) -> str:
+    """The message of a table no longer on the server, whose class ``cls`` its module may have dropped already."""
+    context = cls.declaration_context
+    loader, module = context["__loader__"], context["__name__"]
+    if loader.classes.get(cls.table_name) is cls:
+        return _message(context, cls.table_name, "is no longer on the server")
+    return (
+        f"Table {loader.quoted(cls.table_name)} is no longer on the server: it was dropped, and {module} was "
+        f"reloaded since without it. This class is left over from before; {module} has no class for the table."
+    )
+
+
+def _schema_gone(context: dict) -> str:
+    loader, module = context["__loader__"], context["__name__"]
+    return (
+        f"Schema {loader.quoted()} is no longer on the server: it was dropped since {module} was listed. "
+        f"Its tables cannot be used any more, and importing or reloading {module} fails until the schema is "
+        f"declared again."
+    )
+
+
+def _ours(cls: type[Any]) -> bool:
+    return vars(cls).get("cursor") is _cursor
+
+
+def _tables(expression: Any) -> list[type[Any]]:
+    """The classes of imported modules whose tables ``expression`` reads (held classes included)."""
+    names = _datajoint.tables_read(expression)
+    connection = expression.connection
+    return [
+        cls for tier in _datajoint.TIERS for cls in tier.__subclasses__()
+        if _ours(cls) and cls.full_table_name in names and _datajoint.connection_of(cls) is connection
+    ]
+
+
+def _changed(cls: type[Any], exc: Exception, row: Any) -> str | None:
+    """The message of ``cls``'s table, listed now as ``row`` (None: gone), if it changed since its module was listed."""
+    context = cls.declaration_context
     loader = context["__loader__"]
-    text = str(exc)
-    for name in loader.classes:
-        if f"'{loader.schema}.{name}'" in text or f'"{loader.schema}.{name}"' in text:
-            return _message(context, name, "is no longer")
-    return None
+    if row is None:
+        return _gone(cls)
+    before = {listed.name: listed for listed in loader.listing or ()}
+    if loader.classes.get(cls.table_name) is cls and before.get(cls.table_name) == row:
+        return None
+    return _missing_column(cls, exc) or _message(context, cls.table_name, "was altered or declared again on the server")
 
 
-def _unknown_column(table: Any, exc: Exception) -> str | None:
-    match = _COLUMN.search(str(exc))
+def _missing_column(cls: type[Any], exc: Exception) -> str | None:
+    """The message of a server's "unknown column" for a column ``cls``'s heading has."""
+    match = _COLUMN.search(str(exc)) if isinstance(exc, _datajoint.UnknownAttributeError) else None
     if match is None:
         return None
     column = next(group for group in match.groups() if group is not None).rsplit(".", 1)[-1]
-    names = _datajoint.loaded_names(type(table))
-    if names is None or column not in names:  # not a column the module knows of: the caller's own mistake
+    if column not in (_datajoint.loaded_names(cls) or ()):
         return None
-    context = table.declaration_context
-    return _message(context, table.table_name, f"has no column {quoted(context['__loader__'].backend, column)} any more")
+    context = cls.declaration_context
+    shown = quoted(context["__loader__"].backend, column)
+    return _message(context, cls.table_name, f"has no column {shown} any more on the server")
+
+
+def _named(classes: list[type[Any]], exc: Exception) -> str | None:
+    """Without asking the server: the message of a table the error names as missing, or of a column it names as
+    unknown that one of the tables' headings has."""
+    text = str(exc)
+    for cls in classes:
+        loader = cls.declaration_context["__loader__"]
+        if isinstance(exc, _datajoint.MissingTableError) and any(
+            f"{mark}{loader.schema}.{cls.table_name}{mark}" in text for mark in "'\""
+        ):
+            return _gone(cls)
+        message = _missing_column(cls, exc)
+        if message is not None:
+            return message
+    return None
+
+
+def explain(expression: Any, exc: Exception) -> str | None:
+    """Why the statement of ``expression`` failed with ``exc``, if a table of a module that it reads changed on
+    the server since the module was listed (or its schema is gone): the server's listing of each such module's
+    schema says (a statement per schema, on this error only). None for any other error."""
+    if not isinstance(exc, (_datajoint.MissingTableError, _datajoint.UnknownAttributeError,
+                            _datajoint.driver_error(expression.connection))) and "is not defined" not in str(exc):
+        return None  # DataJoint's "The table ... is not defined": a heading read (populate's parents') after a drop
+    classes = _tables(expression)
+    modules: dict[str, list[type[Any]]] = {}
+    for cls in classes:
+        modules.setdefault(cls.declaration_context["__name__"], []).append(cls)
+    try:
+        for tables in modules.values():
+            context = tables[0].declaration_context
+            listing = list_tables(expression.connection, context["__loader__"].schema)
+            if listing is None:
+                return _schema_gone(context)
+            rows = {row.name: row for row in listing}
+            for cls in tables:
+                message = _changed(cls, exc, rows.get(cls.table_name))
+                if message is not None:
+                    return message
+    except (DataJointError, _datajoint.driver_error(expression.connection)) as failure:
+        # e.g. PostgreSQL's aborted transaction: say what the error itself tells
+        logger.debug("no listing to explain %r: %s", exc, failure)
+        return _named(classes, exc)
+    return None
 
 
 @contextlib.contextmanager
-def _explained(table: Any) -> Iterator[None]:
+def _explained(expression: Any) -> Iterator[None]:
     try:
         yield
-    except _datajoint.MissingTableError as exc:
-        message = _missing_table(table, exc)
-        if message is None:
-            raise
-        raise type(exc)(message) from exc
-    except _datajoint.UnknownAttributeError as exc:
-        message = _unknown_column(table, exc)
+    except Exception as exc:  # noqa: BLE001  (explain() picks the errors it knows; the rest is raised again)
+        message = explain(expression, exc)
         if message is None:
             raise
         raise type(exc)(message) from exc
@@ -87,21 +175,120 @@ def explain_undefined(context: dict, table: str, exc: DataJointError) -> DataJoi
 
 def dropped(context: dict, table: str) -> DataJointError:
     """The error of ``table`` of module ``context``, dropped on the server since the module was listed."""
-    return DataJointError(_message(context, table, "is no longer"))
+    return DataJointError(_message(context, table, "is no longer on the server"))
+
+
+def _owner(method: Callable[..., Any], name: str, instance: Any) -> type[Any]:
+    return next(cls for cls in type(instance).__mro__ if vars(cls).get(name) is method)
 
 
 def _explaining(name: str) -> Callable[..., Any]:
     """DataJoint's method ``name`` of the class's tier, raising the stale-table error where it applies."""
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        owner = next(cls for cls in type(self).__mro__ if vars(cls).get(name) is method)
         with _explained(self):
-            return getattr(super(owner, self), name)(*args, **kwargs)
+            return getattr(super(_owner(method, name, self), self), name)(*args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
     return method
 
 
-EXPLAINING = {name: _explaining(name) for name in ("cursor", "__len__", "__bool__", "insert", "update1", "delete_quick")}
+def _cursor(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """DataJoint's ``cursor``, which every fetch runs, for a result whose columns are of the kind of number the
+    heading says (no statement: the cursor's description tells). Otherwise, for a query of a table with its own
+    heading (restricted or not), the heading is read again, and DataJoint converts the rows by it after this
+    returns; any other query (a projection, a join) raises the stale-table error."""
+    with _explained(self):
+        cursor = super(_owner(_cursor, "cursor", self), self).cursor(*args, **kwargs)
+    heading = self.heading
+    column = _datajoint.retyped_column(heading, cursor.description, _datajoint.backend(self.connection))
+    if column is None:
+        return cursor
+    if _ours(type(self)) and heading is _datajoint.class_heading(type(self)):
+        _datajoint.unload_heading(heading)
+        return cursor
+    cursor.close()
+    tables = [cls for cls in _tables(self) if column in (_datajoint.loaded_names(cls) or ())]
+    cls = tables[0] if tables else type(self)
+    shown = quoted(_datajoint.backend(self.connection), column)
+    raise DataJointError(_message(cls.declaration_context, cls.table_name, f"has column {shown} of another type "
+                                  f"on the server than its heading says"))
+
+
+def _keys(restriction: Any) -> set[str]:
+    """The attribute names of the dicts in a restriction (a dict, a list or AndList of them, or their ``Not``)."""
+    if isinstance(restriction, Mapping):
+        return set(restriction)
+    if isinstance(restriction, _datajoint.dj.Not):
+        return _keys(restriction.restriction)
+    if isinstance(restriction, (list, tuple)):
+        return set().union(*(_keys(item) for item in restriction))
+    return set()
+
+
+def _restrict(self: Any, restriction: Any, *args: Any, **kwargs: Any) -> Any:
+    """DataJoint's ``restrict``, refusing a dict naming a column that the table has on the server but its
+    heading lacks (DataJoint ignores the key: every row would match); the server is asked at most once per
+    table per TTL, for legitimate keys too (a ``key`` from upstream in ``make``)."""
+    result = super(_owner(_restrict, "restrict", self), self).restrict(restriction, *args, **kwargs)
+    keys = _keys(restriction)
+    if keys:
+        cls = type(self)
+        unknown = keys.difference(_datajoint.loaded_names(cls) or keys)
+        if unknown:
+            context = cls.declaration_context
+            loader = context["__loader__"]
+            columns = loader.root.listings.columns(
+                loader.schema, cls.table_name, lambda: column_names(self.connection, loader.schema, cls.table_name)
+            )
+            added = sorted(unknown & columns)
+            if added:
+                shown = quoted(loader.backend, added[0])
+                raise _datajoint.UnknownAttributeError(_message(
+                    context, cls.table_name, f"has column {shown} on the server, which its heading lacks"))
+    return result
+
+
+def _spreading(name: str) -> Callable[..., Any]:
+    """DataJoint's method ``name`` that makes a new query (a join, a subquery, an aggregation, a union): the new
+    query explains its errors too."""
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = getattr(super(_owner(method, name, self), self), name)(*args, **kwargs)
+        explained = _EXPLAINED.get(type(result))
+        if explained is not None:
+            result.__class__ = explained
+        return result
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+_QUERIES = {
+    "cursor": _cursor,
+    **{name: _explaining(name) for name in ("__len__", "__bool__")},
+    **{name: _spreading(name) for name in ("join", "make_subquery", "aggr", "__add__")},
+}
+
+EXPLAINING = {
+    **_QUERIES,
+    "restrict": _restrict,
+    **{name: _explaining(name) for name in ("insert", "update1", "delete_quick")},
+}
 """Methods of the classes of an imported module (in their namespace: the bases stay DataJoint's tier): the
-statements DataJoint sends for one of its tables (fetch, len, bool, insert, update1, delete_quick) say which
-table changed since it was listed and how to refresh the module, when they fail because it did."""
+statements DataJoint sends for its tables (fetch, len, bool, insert, update1, delete_quick, and those of the
+joins, subqueries, aggregations and unions made from them) say which table changed since it was listed and how
+to refresh the module, when they fail (or would answer wrong) because it did."""
+
+POPULATING = {**EXPLAINING, "populate": _explaining("populate")}
+""":data:`EXPLAINING` for the auto-populated tiers (``Imported``, ``Computed``): ``populate`` too."""
+
+# A query made from a table of a module explains its errors as the table does; pickled, it is found here by name.
+ExplainedQuery = type("ExplainedQuery", (_datajoint.QueryExpression,), {"__module__": __name__, **_QUERIES})
+ExplainedAggregation = type(
+    "ExplainedAggregation", (_datajoint.Aggregation,), {"__module__": __name__, **_QUERIES}
+)
+ExplainedUnion = type("ExplainedUnion", (_datajoint.Union,), {"__module__": __name__, **_QUERIES})
+_EXPLAINED: dict[type, type] = {
+    _datajoint.QueryExpression: ExplainedQuery,
+    _datajoint.Aggregation: ExplainedAggregation,
+    _datajoint.Union: ExplainedUnion,
+}

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 
 import datajoint as dj
 import pytest
 
 import djimport
-from tests.helpers import quote, shown
+from tests.helpers import backend, quote, server_queries, shown
 from tests.synthetic import declare_pipeline
 
 
@@ -117,3 +118,142 @@ def test_a_table_dropped_while_the_headings_are_read_says_so(connection, schema_
     djimport.invalidate_caches()
     importlib.reload(module)
     assert "Node5" not in module.__all__
+
+
+def test_a_dict_restriction_on_a_column_added_since_says_so_asking_once_per_ttl(connection, schema_name, module):
+    """DataJoint ignores a dict's keys that the heading lacks: after a colleague's ADD COLUMN, a restriction on
+    the new column would select every row. The server is asked once per table per TTL, not once per call."""
+    module.Node4.insert([{"node4_id": 1}, {"node4_id": 2}])
+    table = quote(connection, schema_name, "node4")
+    connection.query(f"ALTER TABLE {table} ADD COLUMN nick varchar(8)")
+    connection.query(f"UPDATE {table} SET nick = 'x'")
+    with server_queries(connection) as first:
+        with pytest.raises(dj.errors.UnknownAttributeError) as failure:
+            module.Node4 & {"nick": "y"}
+    with server_queries(connection) as again:
+        with pytest.raises(dj.errors.UnknownAttributeError):
+            module.Node4 & [{"nick": "y"}, {"node4_id": 1}]
+        with pytest.raises(dj.errors.UnknownAttributeError):
+            module.Node4 - {"nick": "x"}
+    assert (f"Table {shown(connection, schema_name, 'node4')} has column {shown(connection, 'nick')} on the server, "
+            f"which its heading lacks: it changed since {module.__name__} was listed" in str(failure.value))
+    assert (first.queries, again.queries) == (1, 0)
+    exec(_hint(failure.value), {})
+    assert len(module.Node4 & {"nick": "y"}) == 0 and len(module.Node4 & {"nick": "x"}) == 2
+
+
+def test_a_key_from_upstream_is_checked_once_per_table_per_ttl(connection, schema_name, module):
+    module.Node4.insert([{"node4_id": 1}, {"node4_id": 2}])
+    key = {"node4_id": 1, "node9_id": 3}  # as populate's make gets it: a key of a table downstream
+    with server_queries(connection) as first:
+        assert len(module.Node4 & key) == 1
+    with server_queries(connection) as then:
+        for _ in range(5):
+            restricted = module.Node4 & key
+    with server_queries(connection) as fetch:
+        assert restricted.fetch1("node4_id") == 1
+    assert (first.queries, then.queries, fetch.queries) == (2, 0, 1)  # the check, then len()'s count
+
+
+def test_a_column_retyped_since_gives_no_wrong_number(connection, schema_name):
+    """DataJoint 0.14 fetches an int column into integers by its heading: after `int -> double` 10.75 would come
+    back as 10. The cursor's description shows the column's type: a fetch of the table reads its heading again
+    and answers right; a projection raises the stale-table error, at no statement more."""
+    table = quote(connection, schema_name, "measure")
+    declare_pipeline(schema_name, 1)
+    connection.query(f"CREATE TABLE {table} (measure_id int NOT NULL, w int, PRIMARY KEY (measure_id))")
+    module = djimport.load(schema_name)
+    module.Measure.insert([{"measure_id": 1, "w": 10}, {"measure_id": 2, "w": 10}])
+    assert list(module.Measure.fetch("w")) == [10, 10]
+    double = "double precision" if backend(connection) == "postgresql" else "double"
+    alter = "ALTER COLUMN w TYPE" if backend(connection) == "postgresql" else "MODIFY w"
+    connection.query(f"ALTER TABLE {table} {alter} {double}")
+    connection.query(f"UPDATE {table} SET w = 10.75 WHERE measure_id = 2")
+    for projection in (lambda: module.Measure.fetch("w"), lambda: (module.Measure & {"measure_id": 2}).fetch1("w"),
+                       lambda: module.Measure.proj(v="w").fetch(), lambda: (module.Measure * module.Node0).fetch()):
+        with server_queries(connection) as count:
+            with pytest.raises(dj.DataJointError) as failure:
+                projection()
+        assert count.queries == 1
+        assert (f"Table {shown(connection, schema_name, 'measure')} has column {shown(connection, 'w')} of another "
+                f"type on the server than its heading says: it changed since" in str(failure.value))
+    assert [row["w"] for row in module.Measure.fetch(as_dict=True)] == [10, 10.75]  # the heading read again
+    assert list(module.Measure.fetch("w")) == [10, 10.75]
+    exec(_hint(failure.value), {})
+    assert list(module.Measure.fetch("w")) == [10, 10.75]
+
+
+def test_iterating_a_table_with_a_column_retyped_since_gives_the_right_numbers(connection, schema_name):
+    table = quote(connection, schema_name, "measure")
+    declare_pipeline(schema_name, 1)
+    connection.query(f"CREATE TABLE {table} (measure_id int NOT NULL, w int, PRIMARY KEY (measure_id))")
+    module = djimport.load(schema_name)
+    module.Measure.insert([{"measure_id": 1, "w": 10}, {"measure_id": 2, "w": 10}])
+    assert [row["w"] for row in module.Measure] == [10, 10]
+    double = "double precision" if backend(connection) == "postgresql" else "double"
+    alter = "ALTER COLUMN w TYPE" if backend(connection) == "postgresql" else "MODIFY w"
+    connection.query(f"ALTER TABLE {table} {alter} {double}")
+    connection.query(f"UPDATE {table} SET w = 10.75 WHERE measure_id = 2")
+    assert [row["w"] for row in module.Measure] == [10, 10.75]
+
+
+def _declare_again(connection, schema_name: str, table: str) -> None:
+    """Drop ``table`` and declare it again with another primary key, as another program would."""
+    name = quote(connection, schema_name, table)
+    connection.query(f"DROP TABLE {name}")
+    connection.query(f"CREATE TABLE {name} (code varchar(8) NOT NULL, PRIMARY KEY (code))")
+
+
+def test_a_join_of_a_table_declared_again_says_which_and_how_to_reload(connection, schema_name, module):
+    join = module.Node2 * module.Node5
+    _declare_again(connection, schema_name, "#node5")
+    for use in (lambda: join.fetch(), lambda: len(join), lambda: (join & "node2_id > 1").fetch(),
+                lambda: (module.Node2 * module.Node5.proj()).fetch(), lambda: (module.Node5 * module.Node2).fetch()):
+        with pytest.raises(Exception, match=rf"Table {re.escape(shown(connection, schema_name, '#node5'))} .*: it "
+                                            rf"changed since {module.__name__} was listed") as failure:
+            use()
+        assert isinstance(failure.value.__cause__, Exception)
+    exec(_hint(failure.value), {})
+    assert module.Node5.primary_key == ["code"] and len(module.Node2 * module.Node5) == 0
+
+
+def test_a_class_held_after_a_reload_removed_its_table_says_so(connection, schema_name, module):
+    held = module.Node5
+    connection.query(f"DROP TABLE {quote(connection, schema_name, '#node5')}")
+    djimport.invalidate_caches()
+    importlib.reload(module)
+    assert not hasattr(module, "Node5")
+    for use in (lambda: held.fetch(), lambda: len(held()), lambda: (module.Node2 * held).fetch()):
+        with pytest.raises(dj.errors.MissingTableError) as failure:
+            use()
+        assert (f"Table {shown(connection, schema_name, '#node5')} is no longer on the server: it was dropped, and "
+                f"{module.__name__} was reloaded since without it" in str(failure.value))
+
+
+def test_populate_after_the_schema_was_dropped_says_the_schema_is_gone(connection, schema_name, module):
+    module.Node3.populate()  # nothing to populate yet
+    connection.query(f"DROP {'SCHEMA' if backend(connection) == 'postgresql' else 'DATABASE'} "
+                     f"{quote(connection, schema_name)}{' CASCADE' if backend(connection) == 'postgresql' else ''}")
+    for use in (lambda: module.Node3.populate(), lambda: module.Node2.fetch(), lambda: (module.Node2 * module.Node5).fetch()):
+        with pytest.raises(Exception) as failure:
+            use()
+        assert str(failure.value).startswith(f"Schema {shown(connection, schema_name)} is no longer on the server: "
+                                             f"it was dropped since {module.__name__} was listed."), str(failure.value)
+
+
+def test_a_reload_warns_of_a_part_whose_master_was_renamed_as_an_import_does(connection, schema_name, module):
+    item = module.Node0.Item
+    renamed = quote(connection, "node00") if backend(connection) == "postgresql" else quote(connection, schema_name, "node00")
+    connection.query(f"ALTER TABLE {quote(connection, schema_name, 'node0')} RENAME TO {renamed}")
+    djimport.invalidate_caches()
+    with pytest.warns(UserWarning) as reloaded:
+        importlib.reload(module)
+    assert not hasattr(module, "Node0") and not hasattr(module.Node00, "Item")
+    assert item not in module.__loader__.classes.values()
+    del sys.modules[module.__name__]
+    with pytest.warns(UserWarning) as imported:
+        djimport.load(schema_name)
+    assert [str(w.message) for w in reloaded] == [str(w.message) for w in imported] == [
+        f"part table {shown(connection, schema_name, 'node0__item')} has no master table "
+        f"{shown(connection, schema_name, 'node0')}; skipped"
+    ]
