@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-STALE = "changed since"  # in the message of djimport's stale-table error (djimport/_stale.py)
+STALE = " was listed"  # in every message of djimport's stale-table error (djimport/_stale.py)
 SCHEMA = "djsoak"
 TTL = 0.05
 

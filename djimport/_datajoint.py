@@ -8,6 +8,7 @@ A new DataJoint release is checked here. This module imports nothing of djimport
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
@@ -305,6 +306,11 @@ _HEADING_KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=None)  # a few dozen type names: once each, not once per column of every fetch
+def _heading_kind(type_name: str) -> str | None:
+    return _HEADING_KINDS.get(re.split(r"[\s(]", type_name.lower(), maxsplit=1)[0])
+
+
 def retyped_column(heading: Heading, description: Any, backend: str) -> str | None:
     """The table's name of the first column of a result (its cursor's ``description``) whose kind of number (integer, floating point,
     decimal, or none) is not that of its attribute in ``heading``, the heading the query was made from; None when
@@ -312,16 +318,21 @@ def retyped_column(heading: Heading, description: Any, backend: str) -> str | No
     fetches an ``int`` column into integers), so a column retyped on the server since the heading was read comes
     back wrong, e.g. 10.75 as 10."""
     server = _SERVER_KINDS[backend]
-    attributes = heading.attributes
+    attributes = heading._attributes  # loaded by the query; `heading.attributes` copies it on every call
     for column in description or ():
         attribute = attributes.get(column[0])
         expression = attribute and attribute.attribute_expression
         if attribute is None or (expression is not None and not re.fullmatch(r"[`\"][^`\"]+[`\"]", expression)):
             continue  # not a column, nor one renamed (`proj(new="old")`), but a computed attribute
-        kind = _HEADING_KINDS.get(re.split(r"[\s(]", attribute.type.lower(), maxsplit=1)[0])
-        if server.get(column[1]) != kind:
+        if server.get(column[1]) != _heading_kind(attribute.type):
             return expression.strip("`\"") if expression else attribute.name  # the table's name of the column
     return None
+
+
+def not_in_heading(table_class: type[Any], names: Iterable[str]) -> list[str]:
+    """Of ``names``, those the loaded heading of a table class lacks (none if it is not loaded; no query)."""
+    attributes = table_class._heading._attributes
+    return [] if attributes is None else [name for name in names if name not in attributes]
 
 
 def make_table_class(

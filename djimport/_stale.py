@@ -56,8 +56,9 @@ def _gone(cls: type[Any]) -> str:
     if loader.classes.get(cls.table_name) is cls:
         return _message(context, cls.table_name, "is no longer on the server")
     return (
-        f"Table {loader.quoted(cls.table_name)} is no longer on the server: it was dropped, and {module} was "
-        f"reloaded since without it. This class is left over from before; {module} has no class for the table."
+        f"Table {loader.quoted(cls.table_name)} is no longer on the server: it was dropped since {module} was "
+        f"listed, and {module} was reloaded without it. This class is left over from before; {module} has no "
+        f"class for the table."
     )
 
 
@@ -233,14 +234,14 @@ def _restrict(self: Any, restriction: Any, *args: Any, **kwargs: Any) -> Any:
     keys = _keys(restriction)
     if keys:
         cls = type(self)
-        unknown = keys.difference(_datajoint.loaded_names(cls) or keys)
+        unknown = _datajoint.not_in_heading(cls, keys)
         if unknown:
             context = cls.declaration_context
             loader = context["__loader__"]
             columns = loader.root.listings.columns(
                 loader.schema, cls.table_name, lambda: column_names(self.connection, loader.schema, cls.table_name)
             )
-            added = sorted(unknown & columns)
+            added = sorted(columns.intersection(unknown))
             if added:
                 shown = quoted(loader.backend, added[0])
                 raise _datajoint.UnknownAttributeError(_message(

@@ -226,8 +226,8 @@ def test_a_class_held_after_a_reload_removed_its_table_says_so(connection, schem
     for use in (lambda: held.fetch(), lambda: len(held()), lambda: (module.Node2 * held).fetch()):
         with pytest.raises(dj.errors.MissingTableError) as failure:
             use()
-        assert (f"Table {shown(connection, schema_name, '#node5')} is no longer on the server: it was dropped, and "
-                f"{module.__name__} was reloaded since without it" in str(failure.value))
+        assert (f"Table {shown(connection, schema_name, '#node5')} is no longer on the server: it was dropped since "
+                f"{module.__name__} was listed, and {module.__name__} was reloaded without it" in str(failure.value))
 
 
 def test_populate_after_the_schema_was_dropped_says_the_schema_is_gone(connection, schema_name, module):
