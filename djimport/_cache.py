@@ -70,7 +70,7 @@ class Listings:
 
     def columns(self, schema: str, table: str, fetch: Callable[[], frozenset[str]]) -> frozenset[str]:
         """The column names of table ``schema.table``, read by ``fetch()`` at most once per TTL."""
-        return self._cached(("columns", schema, table), fetch)  # type: ignore[no-any-return]
+        return self._cached(("columns", schema, table), fetch)
 
     def _cached(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
         with self.lock:

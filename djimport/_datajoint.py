@@ -243,7 +243,7 @@ def lineage_probe(connection: Connection, database: str) -> str | None:
 
 def connection_of(table_class: type[Any]) -> Connection:
     """The connection a table class is bound to (no query)."""
-    return table_class._connection  # type: ignore[no-any-return]
+    return table_class._connection
 
 
 def class_heading(table_class: type[Any]) -> Heading:
