@@ -7,7 +7,8 @@ measure and once with an older one, e.g. the commit before the checks:
 
 It declares a 10-table pipeline (tests/synthetic.py) with 100 rows in ``Node4`` and 10 in ``Node1``, then
 times, in one process with warm headings (the steady state): ``Node4.fetch()`` (100 rows), a fetch1 by a dict
-key, the same with a key of extra attributes (the check of a dict naming attributes the heading lacks), and
+key, the same with a key of extra attributes (the check of a dict naming attributes the heading lacks), ``len``
+of a join, and
 ``populate`` of a computed table of 100 keys (``-> Node4``, ``-> Node1``) whose ``make`` fetches from both
 parents with its key (extra attributes for each) and inserts. Each figure is the median of 7 repeats with
 the spread.
@@ -62,6 +63,7 @@ def measure(schema: str) -> dict[str, tuple[float, float, float]]:
         "Node4.fetch() (100 rows)": _median(lambda: module.Node4.fetch(), 200),
         "(Node4 & key).fetch1()": _median(lambda: (module.Node4 & key).fetch1(), 500),
         "(Node4 & key with extra attributes).fetch1()": _median(lambda: (module.Node4 & extra).fetch1(), 500),
+        "len(Node4 * Node4.proj())": _median(lambda: len(module.Node4 * module.Node4.proj()), 200),
         "Derived.populate() (100 keys)": _median(populate, 1),
     }
 

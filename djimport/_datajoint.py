@@ -208,6 +208,13 @@ def driver_error(connection: Connection) -> type[Exception]:
     return connection._conn.Error  # type: ignore[attr-defined]
 
 
+def refused_statement(connection: Connection, exc: BaseException) -> bool:
+    """Whether ``exc`` is the driver's error for a statement the server refused (a missing table or column, an
+    ambiguous name, ...), not for the connection (PEP 249's ``OperationalError``, ``InterfaceError``)."""
+    driver = connection._conn  # type: ignore[attr-defined]
+    return isinstance(exc, driver.Error) and not isinstance(exc, (driver.OperationalError, driver.InterfaceError))
+
+
 def _statements_014(connection: Connection, database: str) -> dict[str, Callable[[str], str]]:
     """DataJoint 0.14's statements in ``Heading._init_from_database``, by kind of rows."""
     return {

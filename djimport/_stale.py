@@ -130,9 +130,10 @@ def explain(expression: Any, exc: Exception) -> str | None:
     """Why the statement of ``expression`` failed with ``exc``, if a table of a module that it reads changed on
     the server since the module was listed (or its schema is gone): the server's listing of each such module's
     schema says (a statement per schema, on this error only). None for any other error."""
-    if not isinstance(exc, (_datajoint.MissingTableError, _datajoint.UnknownAttributeError,
-                            _datajoint.driver_error(expression.connection))) and "is not defined" not in str(exc):
-        return None  # DataJoint's "The table ... is not defined": a heading read (populate's parents') after a drop
+    known = isinstance(exc, (_datajoint.MissingTableError, _datajoint.UnknownAttributeError))
+    # DataJoint's "The table ... is not defined": a heading read (populate's parents') after a drop
+    if not (known or _datajoint.refused_statement(expression.connection, exc) or "is not defined" in str(exc)):
+        return None
     classes = _tables(expression)
     modules: dict[str, list[type[Any]]] = {}
     for cls in classes:
