@@ -210,9 +210,16 @@ def driver_error(connection: Connection) -> type[Exception]:
 
 def refused_statement(connection: Connection, exc: BaseException) -> bool:
     """Whether ``exc`` is the driver's error for a statement the server refused (a missing table or column, an
-    ambiguous name, ...), not for the connection (PEP 249's ``OperationalError``, ``InterfaceError``)."""
+    ambiguous name, an unknown database, ...), not for the connection (PEP 249's ``InterfaceError``, and
+    ``OperationalError`` but for MySQL's server errors, numbered below 2000: 2000 and up are the client's, e.g.
+    2013 "Lost connection")."""
     driver = connection._conn  # type: ignore[attr-defined]
-    return isinstance(exc, driver.Error) and not isinstance(exc, (driver.OperationalError, driver.InterfaceError))
+    if not isinstance(exc, driver.Error) or isinstance(exc, driver.InterfaceError):
+        return False
+    if isinstance(exc, driver.OperationalError):
+        code = exc.args[0] if exc.args else None
+        return backend(connection) == "mysql" and isinstance(code, int) and code < 2000
+    return True
 
 
 def _statements_014(connection: Connection, database: str) -> dict[str, Callable[[str], str]]:
