@@ -101,7 +101,9 @@ _SQL = {
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
         ),
-        "column_names": "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+        "column_names": (
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s"
+        ),
         # Every schema with its base tables, for `djimport list`.
         "all_tables": (
             "SELECT s.schema_name, t.table_name "

@@ -326,11 +326,11 @@ def _heading_kind(type_name: str) -> str | None:
 
 
 def retyped_column(heading: Heading, description: Any, backend: str) -> str | None:
-    """The table's name of the first column of a result (its cursor's ``description``) whose kind of number (integer, floating point,
-    decimal, or none) is not that of its attribute in ``heading``, the heading the query was made from; None when
-    all agree. Computed attributes are not compared (renamed ones are). DataJoint converts a column's values by its heading (0.14
-    fetches an ``int`` column into integers), so a column retyped on the server since the heading was read comes
-    back wrong, e.g. 10.75 as 10."""
+    """The table's name of the first column of a result (its cursor's ``description``) whose kind of number
+    (integer, floating point, decimal, or none) is not that of its attribute in ``heading``, the heading the
+    query was made from; None when all agree. Computed attributes are not compared (renamed ones are).
+    DataJoint converts a column's values by its heading (0.14 fetches an ``int`` column into integers), so a
+    column retyped on the server since the heading was read comes back wrong, e.g. 10.75 as 10."""
     server = _SERVER_KINDS[backend]
     attributes = heading._attributes  # loaded by the query; `heading.attributes` copies it on every call
     for column in description or ():
