@@ -58,8 +58,10 @@ def default_connection(**credentials: str) -> Connection:
     """
     if thread_safe():
         raise DataJointError(
-            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE), where there is no default connection for "
-            "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
+            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE is set), which has no default connection for "
+            "djschemas to use. Mount a connection of your own and import from its name: "
+            "djimport.mount('lab', connection=dj.Instance(host=HOST, user=USER, password=PASSWORD).connection), "
+            "then import lab.<schema>; or unset DJ_THREAD_SAFE."
         )
     with _connecting:
         return dj.conn(**credentials)
@@ -86,12 +88,26 @@ def ask_credentials() -> dict[str, str]:
             return {}
         asked = {}
         if dj.config["database.user"] is None:
+            _refuse_without_terminal("user")
             asked["user"] = _asked["user"] = input("Please enter DataJoint username: ")
         if dj.config["database.password"] is None:
             from getpass import getpass  # once a password is asked for
 
+            _refuse_without_terminal("password")
             asked["password"] = getpass(prompt="Please enter DataJoint password: ")
         return asked
+
+
+def _refuse_without_terminal(what: str) -> None:
+    """Raise EOFError when no one can answer a prompt: stdin is not a terminal and ``input`` is Python's own
+    (Jupyter's kernels replace it with one that asks in the notebook). DataJoint alone would print its prompt
+    into the output and then fail at the end of stdin."""
+    import builtins
+
+    if getattr(builtins.input, "__module__", None) != "builtins":
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise EOFError(f"no database.{what} is configured, and there is no terminal to ask for it")
 
 
 def backend(connection: Connection) -> str:
@@ -137,7 +153,7 @@ def describe_default() -> str:
     if ":" in host:
         host, port = host.rsplit(":", 1)
     user = dj.config["database.user"] if dj.config["database.user"] is not None else _asked.get("user")
-    return f"{user}@{host}:{port}"
+    return f"{host}:{port}" if user is None else f"{user}@{host}:{port}"
 
 
 def backend_configured() -> str:
