@@ -42,18 +42,37 @@ _MARKER = re.compile(r"<!--\s*doctest:\s*(.*?)\s*-->")
 _SCRIPT = re.compile(r"#\s*([\w.-]+\.py)\s*")
 
 # The child process: runs the blocks listed in the JSON file argv[1], as described above. A traceback names
-# the Markdown file and the line of the failing statement.
+# the Markdown file and the line of the failing statement. A warning an example prints (Python's, with the default
+# filters, or DataJoint's log at WARNING), in a block or a script, fails it: the docs use the API that does not warn.
+# The one exception is DataJoint 2.x's notice about MariaDB, which concerns the test server, not the example.
 RUNNER = """
-import json, subprocess, sys
+import json, logging, subprocess, sys, warnings
+import datajoint  # its logger's handlers are set on import: ours is added after
+printed = []
+NOT_THE_EXAMPLES = "MariaDB is not officially supported"
+def show(message, category, filename, lineno, file=None, line=None):
+    if not str(message).startswith(NOT_THE_EXAMPLES):
+        printed.append(f"{filename}:{lineno}: {category.__name__}: {message}")
+warnings.showwarning = show
+class Printed(logging.Handler):
+    def emit(self, record):
+        printed.append(f"DataJoint's log: {record.getMessage()}")
+logging.getLogger("datajoint").addHandler(Printed(logging.WARNING))
 namespace = {"__name__": "__main__"}
 for block in json.load(open(sys.argv[1])):
     if block["script"]:
         with open(block["script"], "w") as script:
             script.write(block["source"])
-        if subprocess.run([sys.executable, block["script"]]).returncode:
+        run = subprocess.run([sys.executable, block["script"]], stderr=subprocess.PIPE, text=True)
+        sys.stderr.write(run.stderr)
+        if run.returncode:
             sys.exit(f"{block['path']}:{block['line']}: {block['script']} failed (its output is above)")
+        printed += [f"{block['script']}: {line}" for line in run.stderr.splitlines()
+                    if ("Warning: " in line or "[WARNING]" in line) and NOT_THE_EXAMPLES not in line]
     else:
         exec(compile("\\n" * block["line"] + block["source"], block["path"], "exec"), namespace)
+    if printed:
+        sys.exit(f"{block['path']}:{block['line']}: the example printed warnings:\\n" + "\\n".join(printed))
 """
 
 
