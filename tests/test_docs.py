@@ -1,6 +1,7 @@
 """The documentation runs as written: every ```python block of README.md and docs/*.md, against the test servers.
 
-Each Markdown file runs in a fresh Python process, its blocks in order in one namespace, in a temporary
+Each Markdown file runs three ways (see WAYS): executed, and pasted into a plain ``python`` REPL and into IPython.
+Each time in a fresh Python process, its blocks in order in one namespace, in a temporary
 directory that holds the test server's DataJoint settings as a user would write them (dj_local_conf.json
 on DataJoint 0.14, datajoint.json on 2.x), after the university example was made in the schema
 `university` (djimport.example.create). Every schema that exists after the file ran and not before is
@@ -186,22 +187,67 @@ def settings(server) -> tuple[str, dict]:
 
 RUNNABLE = [path for path in DOCUMENTS if any(block.skip is None for block in blocks(path))]
 
+# How a block is run: "exec" by RUNNER (tracebacks name the Markdown line), or pasted, block after block, each
+# followed by the Enter a paste needs to end a trailing indented body, into a plain `python` REPL and IPython.
+WAYS = ("exec", "python", "ipython")
+_REPLS = {
+    "python": ["-q", "-i"],
+    "ipython": ["-m", "IPython", "--simple-prompt", "--no-banner", "--colors=NoColor", "--no-confirm-exit",
+                "--HistoryManager.enabled=False"],
+}
+# What the REPLs print when a statement fails (a SyntaxError has no traceback in the plain REPL), or a warning.
+_FAILED = re.compile(r"Traceback \(most recent call last\)|^\s*(SyntaxError|IndentationError|TabError)\b", re.M)
+_WARNED = re.compile(r"^.*(?:Warning: |\[WARNING\]).*$", re.M)
+_NOT_THE_EXAMPLES = "MariaDB is not officially supported"  # DataJoint's notice about the test server (see RUNNER)
 
+
+def pasted(runnable: list[Block], scripts: dict[str, str]) -> str:
+    """What a person pastes into a REPL: each block as written, then an empty line; a script block is saved as
+    its file (into ``scripts``) and run, as a person runs it from the shell."""
+    typed = []
+    for block in runnable:
+        script = _SCRIPT.fullmatch(block.source.splitlines()[0])
+        if script:
+            scripts[script[1]] = block.source
+            typed.append(f"__import__('subprocess').run([__import__('sys').executable, {script[1]!r}], check=True)\n")
+        else:
+            typed.append(block.source)
+        typed.append("\n")
+    return "".join(typed)
+
+
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("path", RUNNABLE, ids=[str(path.relative_to(ROOT)) for path in RUNNABLE])
-def test_document_runs_as_written(path, server, example, tmp_path):
+def test_document_runs_as_written(path, way, server, example, tmp_path):
     runnable = [block for block in blocks(path) if block.runs_on(server.backend)]
     if not runnable:
         pytest.skip(f"no python block of {path.relative_to(ROOT)} runs on this DataJoint line and backend")
+    if way == "ipython":
+        pytest.importorskip("IPython", reason="the paste into IPython")
     name, config = settings(server)
     (tmp_path / name).write_text(json.dumps(config))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["IPYTHONDIR"] = str(tmp_path / ".ipython")
+    if way != "exec":
+        scripts: dict[str, str] = {}
+        typed = pasted(runnable, scripts)
+        for script, source in scripts.items():
+            (tmp_path / script).write_text(source)
+        result = subprocess.run([sys.executable, *_REPLS[way]], cwd=tmp_path, env=env, input=typed,
+                                capture_output=True, text=True, timeout=600)
+        said = result.stdout + result.stderr
+        warned = [line for line in _WARNED.findall(said) if _NOT_THE_EXAMPLES not in line]
+        assert not _FAILED.search(said) and not warned, (
+            f"{path.relative_to(ROOT)} pasted into {way}:\n{typed}\n--- printed:\n{said[-6000:]}"
+        )
+        return
     listing = tmp_path / "blocks.json"
     listing.write_text(json.dumps([
         {"path": str(block.path), "line": block.line, "source": block.source,
          "script": (_SCRIPT.fullmatch(block.source.splitlines()[0]) or [None, None])[1]}
         for block in runnable
     ]))
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     result = subprocess.run([sys.executable, "-c", RUNNER, str(listing)], cwd=tmp_path, env=env,
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (
