@@ -67,3 +67,31 @@ def test_tls_fallback_notice_once_per_process_on_one_line(university, server, re
         f": SSL connection failed (connection to server at \"{host}\", port {port} failed: server does not support "
         "SSL, but SSL was required ). Falling back to non-SSL connection. To require SSL, set use_tls=True explicitly."
     ], lines
+
+
+def test_join_without_lineage_notice_once_per_process(university, server, connection):
+    if server.backend != "mysql":
+        pytest.skip("DataJoint 0.14 never declared a PostgreSQL schema: no schema lacks its lineage there")
+    from tests.helpers import quote
+
+    connection.query(f"DROP TABLE IF EXISTS {quote(connection, university, '~lineage')}")
+    joins = textwrap.dedent("""
+        import datajoint as dj, djimport, os, sys
+        host, port, user, backend, schema = sys.argv[1:]
+        for key, value in dict(host=host, port=int(port), user=user, backend=backend,
+                               password=os.environ["DJIMPORT_TEST_PASSWORD"]).items():
+            dj.config[f"database.{key}"] = value
+        uni = djimport.load(schema)
+        for _ in range(3):
+            try:
+                len(uni.Student - uni.StudentMajor)
+            except dj.DataJointError:  # the first join, before DataJoint notices the missing table
+                pass
+    """)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env.update(DJIMPORT_TEST_PASSWORD=server.password, DJ_LOG_STREAM="stderr")
+    result = subprocess.run([sys.executable, "-c", joins, server.host, str(server.port), server.user, server.backend,
+                             university], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "Semantic check disabled" in line]
+    assert len(said) == 1, result.stderr
