@@ -114,6 +114,13 @@ class TablesCreation(contextlib.AbstractContextManager):
             root, _, name = module.__name__.partition(".")
             name = name if root == DEFAULT_ROOT else module.__name__
         what = getattr(decorated, "__name__", "Table")
+        if not isinstance(decorated, type):  # a function that declares tables, as with contextlib's decorators
+            raise TypeError(
+                f"djimport.create_tables() is a context manager, not a decorator: call {what}() inside its block, "
+                f"and decorate each table class {what}() declares with the module's schema (@module.schema):\n"
+                f"    with djimport.create_tables({name!r}) as module:\n"
+                f"        {what}()"
+            )
         bases = ", ".join(
             f"dj.{base.__name__}" if base.__module__.startswith("datajoint") else base.__name__
             for base in getattr(decorated, "__bases__", ())

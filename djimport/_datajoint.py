@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import sys
+import warnings
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
 import datajoint as dj
@@ -44,6 +45,34 @@ class Connection(Protocol):
     def query(self, sql: str, args: Any = ..., *, as_dict: bool = ...) -> Any: ...
 
 
+# DataJoint's notices that repeat without news: the first of each kind is shown, on one line, and the rest not.
+# The warning on each connection to MariaDB (2.x): see default_connection. The log lines on each connection with
+# use_tls unset to a server without TLS (2.x: two lines, the driver's message ends in a newline), and on each join
+# of tables whose schema has no ~lineage table (2.x):
+_REPEATED_LOG_LINES = ("SSL connection failed", "Semantic check disabled: ~lineage table not found")
+
+
+class _FirstOfEachKind(logging.Filter):
+    """Passes the first record of each kind of :data:`_REPEATED_LOG_LINES`, made one line, and every other record."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        kind = next((kind for kind in _REPEATED_LOG_LINES if text.startswith(kind)), None)
+        if kind is None:
+            return True
+        if kind in self.seen:
+            return False
+        self.seen.add(kind)
+        record.msg, record.args = " ".join(text.split()), ()
+        return True
+
+
+logging.getLogger("datajoint").addFilter(_FirstOfEachKind())
+
 _connecting = RLock()
 
 
@@ -61,11 +90,22 @@ def default_connection(**credentials: str) -> Connection:
     """
     if thread_safe():
         raise DataJointError(
-            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE), where there is no default connection for "
-            "djschemas: mount one instead, e.g. djimport.mount('lab', connection=dj.Instance(...).connection)"
+            "DataJoint runs in thread-safe mode (DJ_THREAD_SAFE is set), which has no default connection for "
+            "djschemas to use. Mount a connection of your own and import from its name: "
+            "djimport.mount('lab', connection=dj.Instance(host=HOST, user=USER, password=PASSWORD).connection), "
+            "then import lab.<schema>; or unset DJ_THREAD_SAFE."
         )
     with _connecting:
-        return dj.conn(**credentials)
+        connection = dj.conn(**credentials)
+        if not _quieted:
+            # DataJoint 2.x warns of MariaDB on each connection it opens: shown for the first, that is enough for
+            # the process (Python's "once" is once per module). Appended: a filter of the user's comes first, wins.
+            warnings.filterwarnings("ignore", "MariaDB is not officially supported", UserWarning, append=True)
+            _quieted.append(True)
+        return connection
+
+
+_quieted: list[bool] = []  # [True] once default_connection has quieted DataJoint's MariaDB notice
 
 
 _asking = RLock()
@@ -89,12 +129,26 @@ def ask_credentials() -> dict[str, str]:
             return {}
         asked = {}
         if dj.config["database.user"] is None:
+            _refuse_without_terminal("user")
             asked["user"] = _asked["user"] = input("Please enter DataJoint username: ")
         if dj.config["database.password"] is None:
             from getpass import getpass  # once a password is asked for
 
+            _refuse_without_terminal("password")
             asked["password"] = getpass(prompt="Please enter DataJoint password: ")
         return asked
+
+
+def _refuse_without_terminal(what: str) -> None:
+    """Raise EOFError when no one can answer a prompt: stdin is not a terminal and ``input`` is Python's own
+    (Jupyter's kernels replace it with one that asks in the notebook). DataJoint alone would print its prompt
+    into the output and then fail at the end of stdin."""
+    import builtins
+
+    if getattr(builtins.input, "__module__", None) != "builtins":
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise EOFError(f"no database.{what} is configured, and there is no terminal to ask for it")
 
 
 def backend(connection: Connection) -> str:
@@ -140,7 +194,7 @@ def describe_default() -> str:
     if ":" in host:
         host, port = host.rsplit(":", 1)
     user = dj.config["database.user"] if dj.config["database.user"] is not None else _asked.get("user")
-    return f"{user}@{host}:{port}"
+    return f"{host}:{port}" if user is None else f"{user}@{host}:{port}"
 
 
 def backend_configured() -> str:
@@ -438,19 +492,24 @@ def lineage_missing(backend: str, schema: str, tables: Iterable[str]) -> str | N
     if not IS_V2 or backend != "mysql":
         return None
     names = set(tables)
-    if "~lineage" in names or not any(tier_of(name)[0] for name in names):
+    count = sum(1 for name in names if tier_of(name)[0])
+    if "~lineage" in names or not count:
         return None
     return (
         f"Schema {schema!r} has no ~lineage table (it was declared by DataJoint 0.14, or before DataJoint 2.x "
-        f"tracked lineage): DataJoint {dj.__version__} may refuse joins of its tables with \"Cannot join on "
-        f"attribute ...: lineage missing on one side (None vs None)\". The schema's owner can add the table "
-        f"once with dj.Schema({schema!r}).rebuild_lineage(), then restart Python; djimport writes nothing to "
-        f"the server."
+        f"tracked lineage): DataJoint {dj.__version__} may refuse joins of its {count} table{'s' * (count != 1)} "
+        f"with \"Cannot join on attribute ...: lineage missing on one side (None vs None)\". The schema's owner "
+        f"can add the table once with dj.Schema({schema!r}).rebuild_lineage(), then restart Python; djimport "
+        f"writes nothing to the server."
     )
 
 
+class LineageMissing(UserWarning):
+    """The warning of :func:`warn_without_lineage`: one per schema, one line, with what to do."""
+
+
 def warn_without_lineage(connection: Connection, schema: str, tables: Iterable[str]) -> None:
-    """Warn (``UserWarning``) of :func:`lineage_missing`, once per schema and process."""
+    """Warn (:class:`LineageMissing`, a ``UserWarning``) of :func:`lineage_missing`, once per schema and process."""
     key = (describe(connection), schema)
     if key in _without_lineage:
         return
@@ -458,9 +517,7 @@ def warn_without_lineage(connection: Connection, schema: str, tables: Iterable[s
     if message is None:
         return
     _without_lineage.add(key)
-    import warnings  # once a schema lacks its lineage
-
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, LineageMissing, stacklevel=3)
 
 
 def create_refused(failure: DataJointError | None, table_class: type[Any]) -> bool:
@@ -481,16 +538,20 @@ def create_schema(connection: Connection, database: str) -> None:
 
 
 @contextlib.contextmanager
-def logs_to_stderr() -> Iterator[None]:
-    """Send DataJoint's log lines to stderr for the block (2.x logs to stdout unless DJ_LOG_STREAM=stderr)."""
+def logs_to_stderr(level: int = logging.NOTSET) -> Iterator[None]:
+    """Send DataJoint's log lines to stderr for the block (2.x logs to stdout unless DJ_LOG_STREAM=stderr), those
+    of ``level`` and above (e.g. ``logging.WARNING``: not "connected to ...")."""
     handlers = [
-        handler for handler in logging.getLogger("datajoint").handlers
-        if type(handler) is logging.StreamHandler and handler.stream is not sys.stderr
+        handler for handler in logging.getLogger("datajoint").handlers if type(handler) is logging.StreamHandler
     ]
     streams = [handler.setStream(sys.stderr) for handler in handlers]
+    levels = [handler.level for handler in handlers]
+    for handler in handlers:
+        handler.setLevel(max(handler.level, level))
     try:
         yield
     finally:
-        for handler, stream in zip(handlers, streams):
-            handler.setStream(stream)
-
+        for handler, stream, previous in zip(handlers, streams, levels):
+            handler.setLevel(previous)
+            if stream is not None:
+                handler.setStream(stream)

@@ -91,6 +91,19 @@ def server_kind(host: str, port: int, seconds: float) -> str | None:
     return "mysql" if len(first) == 5 and first[3] == 0 and first[4] == 10 else None
 
 
+class OtherServerKind(ConnectionError):
+    """A server of the other kind than the settings name answers at their port; the message says which, and what
+    to set."""
+
+
+def check_server_kind(server: str, backend: str, is_v2: bool) -> None:
+    """Raise :class:`OtherServerKind` when a server of another kind than ``backend`` answers at ``server``'s port
+    (``user@host:port``); a look of at most 1 s (a quarter of ``DJIMPORT_TIMEOUT`` if less)."""
+    message = _other_kind(server, backend, is_v2)
+    if message is not None:
+        raise OtherServerKind(message)
+
+
 def _other_kind(server: str, backend: str, is_v2: bool) -> str | None:
     """The message for a server of the kind ``backend`` does not name answering at ``server``'s port, if so."""
     host, _, port = server.rpartition("@")[2].rpartition(":")
@@ -121,6 +134,8 @@ def explain(exc: BaseException, server: str, mounted_as: str | None, is_v2: bool
     which kind of server answers there (for a quarter of ``DJIMPORT_TIMEOUT``, at most 1 s). Never names
     the password.
     """
+    if isinstance(exc, OtherServerKind):  # told while connecting: no second look
+        return str(exc)
     detail = f"{type(exc).__name__}: {' '.join(str(exc).split())}"  # libpq's messages span lines
     user = server.rpartition("@")[0]
     kind = cause(exc)

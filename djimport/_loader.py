@@ -37,6 +37,30 @@ class SchemaModule(types.ModuleType):
         tables = f"{count} table{'s' * (count != 1)}"
         return f"<schema module {self.__name__!r}: {loader.quoted()} on {loader.server}, {tables}>"
 
+    def __getattr__(self, name: str) -> Any:
+        """Called for a name the module lacks: Python's AttributeError, or, for ``from module import name``, an
+        ImportError naming the schema and its server, and suggesting what Python suggests for ``module.name``.
+
+        Python turns an AttributeError raised during ``from module import name`` into "cannot import name ...
+        (unknown location)" (a module without ``__file__``), with no suggestion; an ImportError raised here
+        reaches the user instead. The statement's opcode is the only way to tell the two apart.
+        """
+        import opcode  # once a name is missing
+        import sys
+
+        frame = sys._getframe(1)
+        if name.startswith("_") or frame.f_code.co_code[frame.f_lasti] != opcode.opmap["IMPORT_FROM"]:
+            # Python's own error: it adds "Did you mean" from dir(module) when it shows the error
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        # Python computes its suggestion in C (3.10, 3.11) or privately (3.12+): difflib finds the same one for a
+        # typo (`Studnet`, `student` -> `Student`).
+        matches = _close_matches(name, [key for key in vars(self) if not key.startswith("_")])
+        loader = self.__loader__
+        raise ImportError(
+            f"cannot import name {name!r} from {self.__name__!r} (schema {loader.quoted()} on {loader.server})"
+            + (f". Did you mean: {matches[0]!r}?" if matches else ""), name=self.__name__,
+        )
+
     def _repr_svg_(self) -> str | None:
         """The schema's diagram as SVG, for Jupyter/IPython; None when Graphviz's ``dot`` is missing."""
         from . import _diagram  # graphviz, only when a notebook shows the module

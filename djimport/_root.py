@@ -41,7 +41,7 @@ class Root:
             existing = _datajoint.existing_default_connection()
             if existing is not None:
                 return existing  # nothing to wait for: no helper thread
-        return bounded(self._connector())
+        return bounded(self._connector(), self._kind_check())
 
     def _connector(self) -> Callable[[], Connection]:
         """What opens the root's connection in the helper thread. DataJoint 0.14's prompt for a user or
@@ -52,6 +52,23 @@ class Root:
             credentials = _datajoint.ask_credentials()
             return lambda: _datajoint.default_connection(**credentials)
         return self._connect
+
+    def _kind_check(self) -> Callable[[], None] | None:
+        """For DataJoint's default connection not open yet: what fails a slow connect at once when a server of
+        the other kind (MySQL, PostgreSQL) answers at the configured port, which would stay silent until the
+        timeout (PyMySQL waits for a greeting that PostgreSQL never sends)."""
+        from . import _datajoint  # DataJoint, once a server is used
+
+        if self._connect is not None or _datajoint.thread_safe() or _datajoint.existing_default_connection() is not None:
+            return None
+        server, backend = self.describe(), _datajoint.backend_configured()
+
+        def check() -> None:
+            from ._failures import check_server_kind  # once a connect is slow: not at start-up
+
+            check_server_kind(server, backend, _datajoint.IS_V2)
+
+        return check
 
     def describe(self) -> str:
         """``user@host:port`` of the server, without connecting."""
@@ -66,22 +83,24 @@ class Root:
         from . import _datajoint  # DataJoint, once a server is used
         from ._failures import explain  # its patterns, once something failed: not at start-up
 
+        if self._connect is None and _datajoint.thread_safe():  # the cause is the mode, not a server
+            return str(exc)
         mounted_as = self.name if self.mounted else None
-        # DataJoint's settings name the server only for its default connection (none in thread-safe mode).
-        backend = _datajoint.backend_configured() if self._connect is None and not _datajoint.thread_safe() else None
+        # DataJoint's settings name the server only for its default connection.
+        backend = _datajoint.backend_configured() if self._connect is None else None
         return explain(exc, self.describe(), mounted_as, _datajoint.IS_V2, backend)
 
     def _fetch_schemas(self) -> tuple[str, ...]:
         from ._catalog import list_schemas  # DataJoint, once a server is used
 
         connect = self._connector()
-        return bounded(lambda: list_schemas(connect()))
+        return bounded(lambda: list_schemas(connect()), self._kind_check())
 
     def _fetch_tables(self, schema: str) -> tuple[TableRow, ...] | None:
         from ._catalog import list_tables  # DataJoint, once a server is used
 
         connect = self._connector()
-        return bounded(lambda: list_tables(connect(), schema))
+        return bounded(lambda: list_tables(connect(), schema), self._kind_check())
 
 
 roots: dict[str, Root] = {}

@@ -14,16 +14,25 @@ meanwhile queue behind it on djimport's locks, and give up in turn).
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable, TypeVar
 
 from ._settings import timeout
 
 T = TypeVar("T")
 
+CHECK_AFTER = 0.5
+"""Seconds of work after which ``bounded``'s ``check`` runs: a server connects within them, or is slow or wrong."""
 
-def bounded(work: Callable[[], T]) -> T:
-    """``work()``'s result (or exception), or TimeoutError after :func:`timeout` seconds."""
+
+def bounded(work: Callable[[], T], check: Callable[[], None] | None = None) -> T:
+    """``work()``'s result (or exception), or TimeoutError after :func:`timeout` seconds.
+
+    ``check``, if given, runs when the work is still going after :data:`CHECK_AFTER` seconds; it raises to fail
+    the work at once (e.g. a server of another kind at the port), instead of after the whole timeout.
+    """
     seconds = timeout()
+    start = time.monotonic()
     results: list[T] = []
     errors: list[BaseException] = []
 
@@ -35,7 +44,11 @@ def bounded(work: Callable[[], T]) -> T:
 
     worker = threading.Thread(target=run, name="djimport-server", daemon=True)
     worker.start()
-    worker.join(seconds)
+    if check is not None:
+        worker.join(min(CHECK_AFTER, seconds))
+        if worker.is_alive():
+            check()
+    worker.join(max(0.0, seconds - (time.monotonic() - start)))
     if worker.is_alive():
         raise TimeoutError(f"the server did not answer within {seconds:g} s (set DJIMPORT_TIMEOUT to wait longer)")
     if errors:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 import warnings
 from importlib.metadata import version
@@ -312,6 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('djimport')}")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="also show DataJoint's log (\"connected to ...\") and its notices about its set-up "
+                          "(MariaDB support, configuration files)")
+    loudness.add_argument("-q", "--quiet", action="store_true",
+                          help="show only the output and errors: no notice about a schema (e.g. its missing ~lineage "
+                          "table) or the connection")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(commands)
@@ -322,13 +330,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``djimport`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
-        # DataJoint's notices about its own set-up (no datajoint.json, MariaDB support, ...)
-        # would bury the command's output and its one-line errors.
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"datajoint(\.|$)")
-        from ._datajoint import DataJointError, logs_to_stderr  # DataJoint, once a command runs
+        if not args.verbose:
+            # DataJoint's notices about its own set-up (no datajoint.json, MariaDB support, ...)
+            # would bury the command's output and its one-line errors.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"datajoint(\.|$)")
+            warnings.filterwarnings("ignore", message="MariaDB is not officially supported", category=UserWarning)
+        from ._datajoint import DataJointError, LineageMissing, logs_to_stderr  # DataJoint, once a command runs
 
+        warnings.filterwarnings("ignore" if args.quiet else "always", category=LineageMissing)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *where: Any, **more: Any) -> None:
+            if issubclass(category, LineageMissing):  # one line per schema, as the command's other notices
+                print(f"djimport: {message}", file=sys.stderr)
+            else:
+                shown(message, category, *where, **more)
+
+        warnings.showwarning = show
+        level = logging.NOTSET if args.verbose else logging.ERROR if args.quiet else logging.WARNING
         try:
-            with logs_to_stderr():  # stdout is the command's output, e.g. JSON for another program
+            with logs_to_stderr(level):  # stdout is the command's output, e.g. JSON for another program
                 return args.func(args)
         except (CommandError, ImportError, LookupError, DotNotFound, DataJointError, OSError) as exc:
             # DataJoint's messages may span lines (its filepath setting's does): the error is one line.

@@ -158,6 +158,27 @@ def test_create_tables_as_a_class_decorator_is_refused_with_the_with_form(univer
     assert table_exists(connection, university, "example") and hasattr(uni, "Example")
 
 
+def test_create_tables_as_a_function_decorator_says_to_call_the_function_inside_the_block(university, connection):
+    uni = djimport.load(university)
+
+    def declare():
+        @uni.schema
+        class Example(dj.Manual):
+            definition = "-> uni.Student\n---\nexample : varchar(255)\n"
+
+    with pytest.raises(TypeError) as refused:
+        djimport.create_tables(uni)(declare)
+    assert not table_exists(connection, university, "example")
+    assert str(refused.value) == (
+        "djimport.create_tables() is a context manager, not a decorator: call declare() inside its block, and "
+        "decorate each table class declare() declares with the module's schema (@module.schema):\n"
+        f"    with djimport.create_tables({university!r}) as module:\n"
+        "        declare()"
+    )
+    exec(textwrap.dedent(str(refused.value).split("\n", 1)[1]), {"djimport": djimport, "declare": declare})
+    assert table_exists(connection, university, "example") and hasattr(uni, "Example")
+
+
 @pytest.mark.parametrize("definition", ["-> uni.Studnet\nbad_id : int\n", "bad_id : int\n---\nx : integr\n"])
 def test_a_mistake_in_a_definition_reports_datajoints_error_not_privileges(university, connection, definition):
     uni = djimport.load(university)

@@ -6,6 +6,7 @@ as a user would, with a data directory of its own.
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shlex
@@ -78,7 +79,13 @@ def test_demo_tour_then_the_users_own_session_then_reuse_and_stop(datadir, tmp_p
     env = clean_environment()
     env.update(item.split("=", 1) for item in shlex.split(export)[1:])
     argv = shlex.split(command)
-    user = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, timeout=120, env=env)
+    # Run where a datajoint.json names another server, as the user's own directory may: the lines do not read it.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "datajoint.json").write_text(json.dumps({"database": {"host": "127.0.0.1", "port": 1,
+                                                                       "backend": "mysql"}}))
+    user = subprocess.run([sys.executable, *argv[1:]], capture_output=True, text=True, timeout=120, env=env,
+                          cwd=elsewhere)
     assert user.returncode == 0, user.stderr
     assert "(Total: 13)" in user.stdout
     assert "datajoint.json" not in user.stdout + user.stderr  # the variables are the whole configuration

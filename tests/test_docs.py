@@ -1,6 +1,7 @@
 """The documentation runs as written: every ```python block of README.md and docs/*.md, against the test servers.
 
-Each Markdown file runs in a fresh Python process, its blocks in order in one namespace, in a temporary
+Each Markdown file runs three ways (see WAYS): executed, and pasted into a plain ``python`` REPL and into IPython.
+Each time in a fresh Python process, its blocks in order in one namespace, in a temporary
 directory that holds the test server's DataJoint settings as a user would write them (dj_local_conf.json
 on DataJoint 0.14, datajoint.json on 2.x), after the university example was made in the schema
 `university` (djimport.example.create). Every schema that exists after the file ran and not before is
@@ -42,18 +43,37 @@ _MARKER = re.compile(r"<!--\s*doctest:\s*(.*?)\s*-->")
 _SCRIPT = re.compile(r"#\s*([\w.-]+\.py)\s*")
 
 # The child process: runs the blocks listed in the JSON file argv[1], as described above. A traceback names
-# the Markdown file and the line of the failing statement.
+# the Markdown file and the line of the failing statement. A warning an example prints (Python's, with the default
+# filters, or DataJoint's log at WARNING), in a block or a script, fails it: the docs use the API that does not warn.
+# The one exception is DataJoint 2.x's notice about MariaDB, which concerns the test server, not the example.
 RUNNER = """
-import json, subprocess, sys
+import json, logging, subprocess, sys, warnings
+import datajoint  # its logger's handlers are set on import: ours is added after
+printed = []
+NOT_THE_EXAMPLES = "MariaDB is not officially supported"
+def show(message, category, filename, lineno, file=None, line=None):
+    if not str(message).startswith(NOT_THE_EXAMPLES):
+        printed.append(f"{filename}:{lineno}: {category.__name__}: {message}")
+warnings.showwarning = show
+class Printed(logging.Handler):
+    def emit(self, record):
+        printed.append(f"DataJoint's log: {record.getMessage()}")
+logging.getLogger("datajoint").addHandler(Printed(logging.WARNING))
 namespace = {"__name__": "__main__"}
 for block in json.load(open(sys.argv[1])):
     if block["script"]:
         with open(block["script"], "w") as script:
             script.write(block["source"])
-        if subprocess.run([sys.executable, block["script"]]).returncode:
+        run = subprocess.run([sys.executable, block["script"]], stderr=subprocess.PIPE, text=True)
+        sys.stderr.write(run.stderr)
+        if run.returncode:
             sys.exit(f"{block['path']}:{block['line']}: {block['script']} failed (its output is above)")
+        printed += [f"{block['script']}: {line}" for line in run.stderr.splitlines()
+                    if ("Warning: " in line or "[WARNING]" in line) and NOT_THE_EXAMPLES not in line]
     else:
         exec(compile("\\n" * block["line"] + block["source"], block["path"], "exec"), namespace)
+    if printed:
+        sys.exit(f"{block['path']}:{block['line']}: the example printed warnings:\\n" + "\\n".join(printed))
 """
 
 
@@ -167,22 +187,67 @@ def settings(server) -> tuple[str, dict]:
 
 RUNNABLE = [path for path in DOCUMENTS if any(block.skip is None for block in blocks(path))]
 
+# How a block is run: "exec" by RUNNER (tracebacks name the Markdown line), or pasted, block after block, each
+# followed by the Enter a paste needs to end a trailing indented body, into a plain `python` REPL and IPython.
+WAYS = ("exec", "python", "ipython")
+_REPLS = {
+    "python": ["-q", "-i"],
+    "ipython": ["-m", "IPython", "--simple-prompt", "--no-banner", "--colors=NoColor", "--no-confirm-exit",
+                "--HistoryManager.enabled=False"],
+}
+# What the REPLs print when a statement fails (a SyntaxError has no traceback in the plain REPL), or a warning.
+_FAILED = re.compile(r"Traceback \(most recent call last\)|^\s*(SyntaxError|IndentationError|TabError)\b", re.M)
+_WARNED = re.compile(r"^.*(?:Warning: |\[WARNING\]).*$", re.M)
+_NOT_THE_EXAMPLES = "MariaDB is not officially supported"  # DataJoint's notice about the test server (see RUNNER)
 
+
+def pasted(runnable: list[Block], scripts: dict[str, str]) -> str:
+    """What a person pastes into a REPL: each block as written, then an empty line; a script block is saved as
+    its file (into ``scripts``) and run, as a person runs it from the shell."""
+    typed = []
+    for block in runnable:
+        script = _SCRIPT.fullmatch(block.source.splitlines()[0])
+        if script:
+            scripts[script[1]] = block.source
+            typed.append(f"__import__('subprocess').run([__import__('sys').executable, {script[1]!r}], check=True)\n")
+        else:
+            typed.append(block.source)
+        typed.append("\n")
+    return "".join(typed)
+
+
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("path", RUNNABLE, ids=[str(path.relative_to(ROOT)) for path in RUNNABLE])
-def test_document_runs_as_written(path, server, example, tmp_path):
+def test_document_runs_as_written(path, way, server, example, tmp_path):
     runnable = [block for block in blocks(path) if block.runs_on(server.backend)]
     if not runnable:
         pytest.skip(f"no python block of {path.relative_to(ROOT)} runs on this DataJoint line and backend")
+    if way == "ipython":
+        pytest.importorskip("IPython", reason="the paste into IPython")
     name, config = settings(server)
     (tmp_path / name).write_text(json.dumps(config))
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["IPYTHONDIR"] = str(tmp_path / ".ipython")
+    if way != "exec":
+        scripts: dict[str, str] = {}
+        typed = pasted(runnable, scripts)
+        for script, source in scripts.items():
+            (tmp_path / script).write_text(source)
+        result = subprocess.run([sys.executable, *_REPLS[way]], cwd=tmp_path, env=env, input=typed,
+                                capture_output=True, text=True, timeout=600)
+        said = result.stdout + result.stderr
+        warned = [line for line in _WARNED.findall(said) if _NOT_THE_EXAMPLES not in line]
+        assert not _FAILED.search(said) and not warned, (
+            f"{path.relative_to(ROOT)} pasted into {way}:\n{typed}\n--- printed:\n{said[-6000:]}"
+        )
+        return
     listing = tmp_path / "blocks.json"
     listing.write_text(json.dumps([
         {"path": str(block.path), "line": block.line, "source": block.source,
          "script": (_SCRIPT.fullmatch(block.source.splitlines()[0]) or [None, None])[1]}
         for block in runnable
     ]))
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     result = subprocess.run([sys.executable, "-c", RUNNER, str(listing)], cwd=tmp_path, env=env,
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (

@@ -46,6 +46,26 @@ def test_from_import_of_missing_schema_gives_the_same_message(university):
         exec(f"from djschemas import {university}x")
 
 
+def test_from_import_of_a_missing_table_names_the_schema_and_suggests_as_attribute_access(university, server,
+                                                                                          capsys):
+    uni = djimport.load(university)
+    shown = []
+    for statement in ("uni.Studnet", f"from {uni.__name__} import Student, Studnet"):
+        try:
+            exec(statement, {"uni": uni})
+        except (AttributeError, ImportError) as error:
+            sys.__excepthook__(type(error), error, None)  # as Python shows it at its prompt, suggestion included
+            shown.append(capsys.readouterr().err.splitlines()[-1])
+    suggestion = ". Did you mean: 'Student'?" if sys.version_info >= (3, 10) else ""  # Python's own for `uni.Studnet`
+    schema = f'"{university}"' if server.backend == "postgresql" else f"`{university}`"
+    assert shown == [
+        f"AttributeError: module {uni.__name__!r} has no attribute 'Studnet'{suggestion}",
+        f"ImportError: cannot import name 'Studnet' from {uni.__name__!r} (schema {schema} on "
+        f"{server.user}@{server.host}:{server.port}). Did you mean: 'Student'?",
+    ]
+    assert not hasattr(uni, "Studnet") and getattr(uni, "Studnet", None) is None  # attribute probes as before
+
+
 def test_missing_schema_through_load(university):
     with pytest.raises(ModuleNotFoundError, match="No schema .no-such-schema. on"):
         djimport.load("no-such-schema")
@@ -185,6 +205,8 @@ def test_no_user_configured_says_so_and_where_to_set_it(tmp_path):
     code = "try:\n    import djschemas.anything\nexcept ImportError as e:\n    print(type(e).__name__, '|', e)\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path,
                             env=env, stdin=subprocess.DEVNULL)
-    assert "ImportError | " in result.stdout, result.stdout + result.stderr  # after 0.14's prompt, if any
-    assert "No user or password is configured for DataJoint server" in result.stdout
+    # No prompt text before the error (DataJoint 0.14 alone prints it), and no "None@" for the missing user.
+    assert result.stdout.startswith("ImportError | Cannot import djschemas.anything: No user or password is "
+                                    "configured for DataJoint server localhost:"), result.stdout + result.stderr
+    assert "None" not in result.stdout and "Please enter" not in result.stdout + result.stderr
     assert "dj.config['database.user'] and dj.config['database.password']" in result.stdout
