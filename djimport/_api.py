@@ -156,7 +156,7 @@ def add_objects(module: types.ModuleType | str, **objects: object) -> types.Modu
     loader = module.__loader__
     taken = sorted(
         name for name in objects
-        if name == "schema" or name.startswith("__") or any(cls.__name__ == name for cls in loader.classes.values())
+        if name == "schema" or name.startswith("__") or any(cls.__qualname__ == name for cls in loader.classes.values())
     )
     if taken:
         raise ValueError(
@@ -230,8 +230,8 @@ def table(full_name: str | tuple[str, str]) -> type[Any]:
     message = f"No table `{name}` in schema `{schema}` ({DEFAULT_ROOT}.{schema} on {loader.server})."
     if name in {row.name for row in loader.listing or ()}:
         message = (
-            f"Table `{schema}`.`{name}` has no class in {DEFAULT_ROOT}.{schema}: djimport skipped it (see the "
-            f"warning at import); reach it with dj.FreeTable(dj.conn(), '`{schema}`.`{name}`')."
+            f"Table {loader.quoted(name)} has no class in {DEFAULT_ROOT}.{schema}: djimport skipped it (see the "
+            f"warning at import); reach it with dj.FreeTable(dj.conn(), {loader.quoted(name)!r})."
         )
     else:
         message += did_you_mean(schema, loader.classes, name)

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 from . import _datajoint
 from ._datajoint import DataJointError
 from ._names import quoted
+from ._text import python_name
 
 # The name in the server's message: MySQL's `Unknown column 'x' in 'field list'` and `Table 's.t' doesn't exist`,
 # PostgreSQL's `column "x" does not exist` (`column t.x ...`, `column "x" of relation "t" ...`) and `relation "s.t" ...`.
@@ -25,7 +26,7 @@ _COLUMN = re.compile(r"""Unknown column '([^']*)'|column (?:"([^"]*)"|(\S+))(?: 
 
 def reload_hint(module_name: str) -> str:
     """Code that refreshes module ``module_name`` from the server, runnable as written."""
-    if all(part.isidentifier() for part in module_name.split(".")):
+    if all(python_name(part) for part in module_name.split(".")):
         return f"import djimport, importlib, {module_name}; djimport.invalidate_caches(); importlib.reload({module_name})"
     return f"import djimport, importlib, sys; djimport.invalidate_caches(); importlib.reload(sys.modules[{module_name!r}])"
 
