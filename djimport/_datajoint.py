@@ -127,8 +127,10 @@ def server_version(connection: Connection) -> str:
     if backend(connection) == "postgresql":
         number = driver.server_version  # e.g. 160004
         return f"PostgreSQL {number // 10000}.{number % 10000}"
-    info = driver.get_server_info()  # e.g. 10.11.6-MariaDB-0+deb12u1
-    return f"MariaDB {info.split('-')[0]}" if "mariadb" in info.lower() else f"MySQL {info.split('-')[0]}"
+    info = driver.get_server_info()  # e.g. 5.5.5-10.11.6-MariaDB-0+deb12u1 (MariaDB's prefix for old clients)
+    if "mariadb" in info.lower():
+        return f"MariaDB {info.removeprefix('5.5.5-').split('-')[0]}"
+    return f"MySQL {info.split('-')[0]}"
 
 
 def existing_default_connection() -> Connection | None:

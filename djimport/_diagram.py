@@ -25,6 +25,7 @@ from ._build import ModuleState, modelled
 from ._catalog import list_keys_of
 from ._datajoint import Connection, qualified_class_name, tier_of
 from ._selection import Edge, Selection, of_schemas
+from ._text import visible
 
 _SCALE = 1.2
 _TIER_STYLE: dict[str | None, dict[str, Any]] = {
@@ -50,7 +51,7 @@ def draw(selection: Selection) -> graphviz.Digraph:
     """The Graphviz diagram of a :class:`Selection`: one node per table, one edge per foreign key."""
     drawn = selection.tables
     single = len(drawn) == 1
-    graph = graphviz.Digraph(name=graphviz.escape(next(iter(drawn))) if single else "pipeline")
+    graph = graphviz.Digraph(name=_label(next(iter(drawn))) if single else "pipeline")
     if not single:
         # A pipeline of many schemas reads left to right, each schema a box of tables. (newrank would make the
         # picture a fifth smaller but put the clusters out of the schemas' order.)
@@ -62,7 +63,7 @@ def draw(selection: Selection) -> graphviz.Digraph:
             if not single:
                 target = stack.enter_context(graph.subgraph(name=clusters[schema]))
                 target.attr(
-                    label=graphviz.escape(schema), style="solid", color="#00000080", fontname="arial", fontsize="16"
+                    label=_label(schema), style="solid", color="#00000080", fontname="arial", fontsize="16"
                 )
             for table, label in sorted(classes.items(), key=lambda item: item[1]):
                 target.node(_node_id(schema, table), **_node_style(table, label))
@@ -74,7 +75,7 @@ def draw(selection: Selection) -> graphviz.Digraph:
             if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
                 target = stack.enter_context(graph.subgraph(name=clusters[other]))
             if other not in drawn:
-                target.attr(label=graphviz.escape(other), style="dashed", color="#00000040", fontname="arial")
+                target.attr(label=_label(other), style="dashed", color="#00000040", fontname="arial")
             for table, label in tables.items():
                 target.node(_node_id(other, table), **_node_style(table, label))
     return graph
@@ -92,6 +93,12 @@ def labelled(listing: dict[str, tuple[str, ...]]) -> dict[str, dict[str, str]]:
     return {schema: tables for schema, tables in drawn.items() if tables}
 
 
+def _label(text: str) -> str:
+    """Catalog text as Graphviz shows it: control and bidi characters visible (raw, they would make the SVG
+    ill-formed XML or reorder what it shows), backslashes and ``<...>`` literal (graphviz's own escaping)."""
+    return graphviz.escape(visible(text))
+
+
 def _node_id(schema: str, table: str) -> str:
     """A table's node: an ID that is not its name (a name is read by Graphviz as syntax: ``a:b`` a port, a trailing
     backslash an escape), the same in every diagram."""
@@ -102,7 +109,7 @@ def _node_style(table: str, label: str) -> dict[str, str]:
     tier = tier_of(table)[0]
     style = _TIER_STYLE[tier.__name__ if tier else None]
     return dict(
-        label=graphviz.escape(label),  # a name is text: no HTML-like label (<b>x</b>), no escape (\N, \l, \)
+        label=_label(label),  # a name is text: no HTML-like label (<b>x</b>), no escape (\N, \l, \)
         shape=style["shape"],
         style="filled",
         color=style["color"],
@@ -125,7 +132,7 @@ def _edge_style(edge: Edge, single: bool) -> dict[str, str]:
     if edge.between_schemas:
         # DataJoint draws no arrowheads: a schema's tables are ranked from the tables they depend on. An edge
         # to another schema's cluster may run any way, so it shows its direction, parent to child.
-        tooltip = graphviz.escape(f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
+        tooltip = _label(f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
         style.update(arrowhead="normal", arrowsize="0.8", tooltip=tooltip)
         if not single and not edge.renamed:
             style.update(color=_CROSS_SCHEMA_EDGE_COLOR, penwidth=str(max(float(style["penwidth"]), 1.2)))

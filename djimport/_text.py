@@ -18,12 +18,15 @@ import unicodedata
 # Characters shown as escapes: controls (NUL, ESC, line breaks), format characters (bidi overrides, zero
 # widths), line and paragraph separators, surrogates, private use, unassigned.
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-# What a DataJoint definition cannot carry faithfully in a comment, a default or a type: a line break of any
-# kind (its parser splits lines), a backslash (MySQL reads it as an escape in the SQL DataJoint writes), `%`
-# (the driver reads it as a placeholder) and other control characters.
-_UNDECLARABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\%]")
-# A table comment is pasted by DataJoint between double quotes into its CREATE TABLE.
-_UNDECLARABLE_TABLE_COMMENT = re.compile(r'[\x00-\x1f\x7f-\x9f\u2028\u2029\\%"]')
+# What a DataJoint definition cannot carry faithfully in a comment, a default or a type: a line break (its
+# parser splits lines at "\n"; U+2028 and the like pass, escaped in the literal), a backslash (MySQL reads it
+# as an escape in the SQL DataJoint writes), `%` (the driver reads it as a placeholder), other controls.
+_UNDECLARABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\\%]")
+# DataJoint pastes a table comment between double quotes into its CREATE TABLE, a default between double quotes
+# into the definition it reconstructs, and (2.x) a type into a column's comment, between double quotes too.
+_UNDECLARABLE_QUOTED = re.compile(r'[\x00-\x1f\x7f-\x9f\\%"]')
+# DataJoint 2.x writes a type as ":type:comment" in the column's comment and reads it back split at ":".
+_UNDECLARABLE_TYPE = re.compile(r'[\x00-\x1f\x7f-\x9f\\%":]')
 _ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # DataJoint's attribute parser
 
 
@@ -37,18 +40,19 @@ def _escape(char: str) -> str:
 def escaped(text: str) -> str:
     """``text`` on one line, as it reads inside a Python string literal: backslashes doubled, every control,
     format or separator character (line breaks, NUL, ESC, bidi overrides) as an escape (``\\x1b``, ``\\u202e``).
-    Fit for a ``#`` comment of generated Python."""
+    The body of every string literal djimport writes."""
     return "".join(
         "\\\\" if char == "\\" else _escape(char) if unicodedata.category(char) in _INVISIBLE else char
         for char in text
     )
 
 
-def string_body(text: str) -> str:
-    """``text`` escaped to go between triple double quotes: as :func:`escaped`, keeping ``\\n``, and with each
-    ``"`` escaped that a ``"`` or the closing quotes follow, so that no ``\"\"\"`` closes the literal early."""
-    lines = [escaped(line) for line in text.split("\n")]
-    return re.sub(r'"(?="|\Z)', r'\\"', "\n".join(lines))
+def string_body(text: str, lines: bool = True) -> str:
+    """``text`` escaped to go between triple double quotes: as :func:`escaped` (keeping its line breaks if
+    ``lines``), with each ``"`` escaped that a ``"`` or the closing quotes follow, so that no three quotes close
+    the literal early."""
+    parts = text.split("\n") if lines else [text]
+    return re.sub(r'"(?="|\Z)', r'\\"', "\n".join(escaped(part) for part in parts))
 
 
 def python_name(name: str) -> bool:
@@ -67,21 +71,23 @@ def attribute_name(class_name: str) -> str:
 def definition_problem(table_comment: str, attributes: list[tuple[str, str, str, str]]) -> str | None:
     """Why a DataJoint definition cannot carry a table's text faithfully (``None`` when it can): its comment, or
     an attribute's name, type, default or comment (``attributes``: name, type, default, comment). What it names
-    is shown escaped."""
-    if _unfit(_UNDECLARABLE_TABLE_COMMENT, table_comment):
-        return f"its comment '{escaped(table_comment)}' holds what a DataJoint definition cannot carry"
+    is shown as a Python literal."""
+    if _unfit(_UNDECLARABLE_QUOTED, table_comment):
+        return f"its comment {table_comment!r} holds what a DataJoint definition cannot carry"
     for name, type_, default, comment in attributes:
         if not _ATTRIBUTE_NAME.fullmatch(name):
-            return f"its column '{escaped(name)}' is not a name a DataJoint definition can declare"
+            return f"its column {name!r} is not a name a DataJoint definition can declare"
         for what, text in (("type", type_), ("default", default), ("comment", comment)):
-            if _unfit(_UNDECLARABLE, text):
-                return f"the {what} of its column {name} ('{escaped(text)}') holds what a DataJoint definition cannot carry"
+            pattern = {"type": _UNDECLARABLE_TYPE, "default": _UNDECLARABLE_QUOTED}.get(what, _UNDECLARABLE)
+            if _unfit(pattern, text):
+                return f"the {what} of its column {name} ({text!r}) holds what a DataJoint definition cannot carry"
     return None
 
 
 def _unfit(pattern: re.Pattern[str], text: str) -> bool:
-    # DataJoint strips what surrounds a comment or default, and reads a comment starting with ":" as a type
-    return bool(pattern.search(text)) or text != text.strip() or text.startswith(":")
+    # DataJoint strips what surrounds a comment or default and the "#"s ending a comment, and reads a comment
+    # starting with ":" as a type
+    return bool(pattern.search(text)) or text != text.strip() or text.startswith(":") or text.endswith("#")
 
 
 def visible(text: str) -> str:

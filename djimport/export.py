@@ -26,7 +26,8 @@ from ._api import load, resolve
 from ._build import declaration_order
 from ._catalog import Keys, list_keys, schema_character_set
 from ._loader import SchemaModule
-from ._text import attribute_name, definition_problem, escaped, python_name, string_body
+from ._names import quoted as quoted_name
+from ._text import attribute_name, definition_problem, python_name, string_body, visible
 
 __all__ = ["UnreadableTable", "definitions", "export", "read_definitions", "text_block", "write"]
 
@@ -49,13 +50,18 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
     keys = list_keys(connection, loader.schema)
     texts, imports, unreadable = _definitions(module, keys)
     for table in texts:
-        problem = None if table in unreadable else _undeclarable(loader.classes[table])
+        problem = _undeclarable(loader.classes[table])
         if problem is not None:
             unreadable[table] = problem
+    for fk in keys.foreign:  # a foreign key to a table without a class: DataJoint would write its SQL name
+        classes = loader.classes if fk.ref_schema == loader.schema else resolve(load(fk.ref_schema)).__loader__.classes
+        if fk.table in texts and fk.ref_table not in classes:
+            quoted = quoted_name(loader.backend, fk.ref_schema, fk.ref_table)
+            unreadable[fk.table] = f"it references {quoted}, which has no class (see the warning at import)"
     order = declaration_order(loader.schema, loader.classes, keys)
     left_out = _left_out(loader.schema, order, keys, unreadable, loader.quoted)
     out = [
-        f'"""DataJoint schema {string_body(loader.quoted())}, exported by djimport from '
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)}, exported by djimport from '
         f'{_datajoint.server_version(connection)}.',
         "",
         "Importing this module declares those of its tables that do not exist yet.",
@@ -66,15 +72,15 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
         charset, collation, server_charset = character_set
         out += [
             "",
-            f"# The schema's character set is {escaped(charset)} ({escaped(collation)}), not the server's default "
-            f"({escaped(server_charset)}).",
+            f"# The schema's character set is {visible(charset)} ({visible(collation)}), not the server's default "
+            f"({visible(server_charset)}).",
             "# A DataJoint definition cannot carry a character set: create the schema with it before importing this",
             "# module (else long varchar columns may not fit and foreign keys to such schemas fail):",
-            f"#     CREATE DATABASE {escaped(loader.quoted())} CHARACTER SET {escaped(charset)} COLLATE {escaped(collation)};",
+            f"#     CREATE DATABASE {visible(loader.quoted())} CHARACTER SET {visible(charset)} COLLATE {visible(collation)};",
         ]
     if left_out:
         out += ["", "# Tables left out:"]
-        out += [f"#     {escaped(loader.quoted(table))}: {escaped(reason)}" for table, reason in left_out.items()]
+        out += [f"#     {visible(loader.quoted(table))}: {visible(reason)}" for table, reason in left_out.items()]
     out += [
         "",
         "import datajoint as dj",
@@ -108,7 +114,7 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
             out += ["", *_keyword_named(loader.quoted(master), cls.__name__, "", "schema")]
     for table, reason in left_out.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(f"skipped {name}: {reason}", UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"skipped {name}: {reason}"), UnreadableTable, stacklevel=2)
     return "\n".join(out) + "\n"
 
 
@@ -120,7 +126,7 @@ def _keyword_named(table: str, class_name: str, indent: str, decorator: str = ""
         return []
     made = f"type({class_name!r}, ({name},), {{}})"
     return [
-        f"{indent}# {escaped(table)} is class {name}: {class_name} is a Python keyword, and DataJoint names the table "
+        f"{indent}# {visible(table)} is class {name}: {class_name} is a Python keyword, and DataJoint names the table "
         "after the class's __name__",
         f"{indent}{name} = {f'{decorator}({made})' if decorator else made}",
     ]
@@ -130,10 +136,15 @@ def _undeclarable(cls: type) -> str | None:
     """Why a DataJoint definition cannot declare a table's comment, names, types, defaults and comments
     as they are (None when it can)."""
     heading = cls.heading
-    attributes = [(a.name, a.type, "" if a.default is None else str(a.default), a.comment)
+    attributes = [(a.name, a.type, _unquoted("" if a.default is None else str(a.default)), a.comment)
                   for a in heading.attributes.values()]
     problem = definition_problem(heading.table_status["comment"] or "", attributes)
     return None if problem is None else f"DataJoint cannot declare it as it is: {problem}"
+
+
+def _unquoted(default: str) -> str:
+    """A default as the server holds it: DataJoint's heading puts a string default between double quotes."""
+    return default[1:-1] if len(default) >= 2 and default[0] == default[-1] == '"' else default
 
 
 def _left_out(

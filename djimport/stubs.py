@@ -24,7 +24,7 @@ from ._catalog import list_columns_of, list_keys_of, list_schemas
 from ._datajoint import Connection
 from ._root import register
 from ._settings import DEFAULT_ROOT
-from ._text import attribute_name, python_name, string_body
+from ._text import attribute_name, python_name, string_body, visible
 from .export import UnreadableTable, read_definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
@@ -59,10 +59,10 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     texts, unreadable = read_definitions(module)
     for table, reason in unreadable.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(f"{name} has no definition in its stub: {reason}", UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=2)
         texts[table] = f"No definition: {reason}."
     out = [
-        f'"""DataJoint schema {string_body(loader.quoted())} on {_datajoint.server_version(loader.root.connection())}.',
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}.',
         "",
         "Stub written by `djimport stubs`: run it again after the schema changes.",
         '"""',
