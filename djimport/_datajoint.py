@@ -32,6 +32,8 @@ IS_V2 = int(dj.__version__.split(".")[0]) >= 2
 if IS_V2:
     from datajoint import instance as _instance
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
+# DataJoint 0.14 measures the name of a table it declares with a backquote left on it (declare.declare).
+LONGEST_DECLARABLE_NAME = 64 if IS_V2 else 63
 
 
 class Connection(Protocol):

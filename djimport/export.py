@@ -135,8 +135,11 @@ def _keyword_named(table: str, class_name: str, indent: str, decorator: str = ""
 def _undeclarable(cls: type) -> str | None:
     """Why a DataJoint definition cannot declare a table's comment, names, types, defaults and comments
     as they are (None when it can)."""
+    if len(cls.table_name) > _datajoint.LONGEST_DECLARABLE_NAME:
+        return (f"DataJoint {_datajoint.dj.__version__} cannot declare it: its name is longer than "
+                f"{_datajoint.LONGEST_DECLARABLE_NAME} characters")
     heading = cls.heading
-    attributes = [(a.name, a.type, _unquoted("" if a.default is None else str(a.default)), a.comment)
+    attributes = [(a.name, a.type, _unquoted("" if a.default is None else str(a.default)), a.comment or "")
                   for a in heading.attributes.values()]
     problem = definition_problem(heading.table_status["comment"] or "", attributes)
     return None if problem is None else f"DataJoint cannot declare it as it is: {problem}"
