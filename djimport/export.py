@@ -19,7 +19,7 @@ from __future__ import annotations
 import types
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import _datajoint
 from ._api import load, resolve
@@ -132,7 +132,7 @@ def _keyword_named(table: str, class_name: str, indent: str, decorator: str = ""
     ]
 
 
-def _undeclarable(cls: type) -> str | None:
+def _undeclarable(cls: type[Any]) -> str | None:
     """Why a DataJoint definition cannot declare a table's comment, names, types, defaults and comments
     as they are (None when it can)."""
     if len(cls.table_name) > _datajoint.LONGEST_DECLARABLE_NAME:
