@@ -22,6 +22,8 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
 # parser splits lines at "\n"; U+2028 and the like pass, escaped in the literal), a backslash (MySQL reads it
 # as an escape in the SQL DataJoint writes), `%` (the driver reads it as a placeholder), other controls.
 _UNDECLARABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\\%]")
+# DataJoint 2.x on PostgreSQL writes a column comment as a standard string literal: a backslash is a backslash.
+_UNDECLARABLE_POSTGRESQL = re.compile(r"[\x00-\x1f\x7f-\x9f%]")
 # DataJoint pastes a table comment between double quotes into its CREATE TABLE, a default between double quotes
 # into the definition it reconstructs, and (2.x) a type into a column's comment, between double quotes too.
 _UNDECLARABLE_QUOTED = re.compile(r'[\x00-\x1f\x7f-\x9f\\%"]')
@@ -68,9 +70,10 @@ def attribute_name(class_name: str) -> str:
     return class_name + "_" if keyword.iskeyword(class_name) else class_name
 
 
-def definition_problem(table_comment: str, attributes: list[tuple[str, str, str, str]]) -> str | None:
+def definition_problem(table_comment: str, attributes: list[tuple[str, str, str, str]], backend: str) -> str | None:
     """Why a DataJoint definition cannot carry a table's text faithfully (``None`` when it can): its comment, or
-    an attribute's name, type, default or comment (``attributes``: name, type, default, comment). What it names
+    an attribute's name, type, default or comment (``attributes``: name, type, default, comment), on a server of
+    ``backend``. What it names
     is shown as a Python literal."""
     if _unfit(_UNDECLARABLE_QUOTED, table_comment):
         return f"its comment {table_comment!r} holds what a DataJoint definition cannot carry"
@@ -78,7 +81,8 @@ def definition_problem(table_comment: str, attributes: list[tuple[str, str, str,
         if not _ATTRIBUTE_NAME.fullmatch(name):
             return f"its column {name!r} is not a name a DataJoint definition can declare"
         for what, text in (("type", type_), ("default", default), ("comment", comment)):
-            pattern = {"type": _UNDECLARABLE_TYPE, "default": _UNDECLARABLE_QUOTED}.get(what, _UNDECLARABLE)
+            comment = _UNDECLARABLE_POSTGRESQL if backend == "postgresql" else _UNDECLARABLE
+            pattern = {"type": _UNDECLARABLE_TYPE, "default": _UNDECLARABLE_QUOTED}.get(what, comment)
             if _unfit(pattern, text):
                 return f"the {what} of its column {name} ({text!r}) holds what a DataJoint definition cannot carry"
     return None

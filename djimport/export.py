@@ -50,7 +50,7 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
     keys = list_keys(connection, loader.schema)
     texts, imports, unreadable = _definitions(module, keys)
     for table in texts:
-        problem = _undeclarable(loader.classes[table])
+        problem = _undeclarable(loader.classes[table], loader.backend)
         if problem is not None:
             unreadable[table] = problem
     for fk in keys.foreign:  # a foreign key to a table without a class: DataJoint would write its SQL name
@@ -132,7 +132,7 @@ def _keyword_named(table: str, class_name: str, indent: str, decorator: str = ""
     ]
 
 
-def _undeclarable(cls: type[Any]) -> str | None:
+def _undeclarable(cls: type[Any], backend: str) -> str | None:
     """Why a DataJoint definition cannot declare a table's comment, names, types, defaults and comments
     as they are (None when it can)."""
     if len(cls.table_name) > _datajoint.LONGEST_DECLARABLE_NAME:
@@ -141,7 +141,7 @@ def _undeclarable(cls: type[Any]) -> str | None:
     heading = cls.heading
     attributes = [(a.name, a.type, _unquoted("" if a.default is None else str(a.default)), a.comment or "")
                   for a in heading.attributes.values()]
-    problem = definition_problem(heading.table_status["comment"] or "", attributes)
+    problem = definition_problem(heading.table_status["comment"] or "", attributes, backend)
     return None if problem is None else f"DataJoint cannot declare it as it is: {problem}"
 
 

@@ -136,7 +136,9 @@ class Corpus:
                    columns=[("sharp", "varchar(20)", "a#b", "it's # not -> a key"),
                             ("quote", "varchar(20)", "it's", "\u202ebidi \u2066isolate\u2069 \u2028separator"),
                             ("ligature", "varchar(20)", None, "look-alike \ufb01"),
-                            *([("choice", "enum('a#b','x->y')", "x->y", "an enum")] if mysql else [])])
+                            *([("choice", "enum('a#b','x->y')", "x->y", "an enum")] if mysql else
+                              # PostgreSQL: DataJoint 2.x writes a comment as a standard string, backslashes and all
+                              [("path", "int", None, "C:\\new\\x1b \\N{BEL}")])])
         if mysql:  # DataJoint 2.3 on PostgreSQL stores a column comment's double quotes backslash-escaped
             self.table(evil, "quotes", columns=[("q", "int", None, f'"""; {RUN} # x')])
         self.table(evil, "injected", comment=f"a line\n-> {RUN} or dj.Manual")
@@ -149,6 +151,8 @@ class Corpus:
             self.table(evil, "quote_enum", columns=[("c", "enum('a:b','q\"\"\"')", None, "")])
         if mysql:  # PostgreSQL's text holds no NUL
             self.table(evil, "nul_comment", columns=[("c", "int", None, "a\x00b")])
+            # MySQL reads a backslash in DataJoint's SQL as an escape: `\"` would end the comment's string
+            self.table(evil, "backslash_comment", columns=[("c", "int", None, 'a\\", b int, "')])
         for name in ODD:
             self.table(evil, name)
         columns = [(f"r{i}", "int", None, "") for i in range(len(ODD))]
@@ -157,7 +161,8 @@ class Corpus:
                    foreign=[("a", self.lab, "subject"), ("b", self.ligature, "subject")])
 
     def refused(self) -> dict[str, str]:
-        mysql = {"nul_comment": "the comment of its column", "quote_enum": "the type of its column"}
+        mysql = {"nul_comment": "the comment of its column", "quote_enum": "the type of its column",
+                 "backslash_comment": "the comment of its column"}
         if not IS_V2:  # DataJoint 0.14 declares names of up to 63 characters
             mysql[self.long] = "its name is longer than 63 characters"
         return {**REFUSED, **(mysql if self.backend == "mysql" else {})}
