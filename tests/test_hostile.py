@@ -19,7 +19,6 @@ import uuid
 import warnings
 import xml.etree.ElementTree as ElementTree
 
-import datajoint as dj
 import pytest
 from hypothesis import given, strategies as st
 
