@@ -17,6 +17,7 @@ from ._loader import SchemaModule
 from ._names import did_you_mean, split_full_name
 from ._root import Root, register, roots
 from ._settings import DEFAULT_ROOT, set_default_ttl
+from ._text import visible
 
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
 """The formats :func:`save_diagram` writes, named by the file's suffix."""
@@ -235,7 +236,7 @@ def table(full_name: str | tuple[str, str]) -> type[Any]:
         )
     else:
         message += did_you_mean(schema, loader.classes, name)
-    raise LookupError(message)
+    raise LookupError(visible(message))  # names on a terminal: control and bidi characters shown, not obeyed
 
 
 def diagram(

@@ -73,17 +73,16 @@ def attribute_name(class_name: str) -> str:
 def definition_problem(table_comment: str, attributes: list[tuple[str, str, str, str]], backend: str) -> str | None:
     """Why a DataJoint definition cannot carry a table's text faithfully (``None`` when it can): its comment, or
     an attribute's name, type, default or comment (``attributes``: name, type, default, comment), on a server of
-    ``backend``. What it names
-    is shown as a Python literal."""
+    ``backend``. What it names is shown as a Python literal."""
     if _unfit(_UNDECLARABLE_QUOTED, table_comment):
         return f"its comment {table_comment!r} holds what a DataJoint definition cannot carry"
+    patterns = {"type": _UNDECLARABLE_TYPE, "default": _UNDECLARABLE_QUOTED,
+                "comment": _UNDECLARABLE_POSTGRESQL if backend == "postgresql" else _UNDECLARABLE}
     for name, type_, default, comment in attributes:
         if not _ATTRIBUTE_NAME.fullmatch(name):
             return f"its column {name!r} is not a name a DataJoint definition can declare"
         for what, text in (("type", type_), ("default", default), ("comment", comment)):
-            comment = _UNDECLARABLE_POSTGRESQL if backend == "postgresql" else _UNDECLARABLE
-            pattern = {"type": _UNDECLARABLE_TYPE, "default": _UNDECLARABLE_QUOTED}.get(what, comment)
-            if _unfit(pattern, text):
+            if _unfit(patterns[what], text):
                 return f"the {what} of its column {name} ({text!r}) holds what a DataJoint definition cannot carry"
     return None
 

@@ -440,6 +440,7 @@ def test_error_hints_are_one_statement_naming_the_table(corpus, connection):
         with pytest.raises(LookupError) as raised:
             djimport.table((corpus.evil, name))
         message = str(raised.value)
+        shown_cleanly(message)
         code = message.partition("reach it with ")[2].removesuffix(".")
         call = one_statement(code).value
         assert ast.unparse(call.func) == "dj.FreeTable"
