@@ -175,7 +175,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
             print(f"the stubs in {args.output / 'djschemas'} match {_datajoint.describe_default()}")
             return 0
         print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
-        print("\n".join(report))
+        print("\n".join(map(visible, report)))
         # Without --all: the schemas that have stubs there and are still on the server.
         stubbed = sorted(path.stem for path in (args.output / "djschemas").glob("*.pyi") if path.stem != "__init__")
         kept = [schema for schema in stubbed if not any(line.startswith(f"- schema `{schema}`:") for line in report)]
@@ -188,7 +188,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
         schemas = [schema for schema in found if importable(schema)]
         skipped = [schema for schema in found if not importable(schema)]
         if skipped:
-            print(f"skipped schemas whose names are not Python identifiers: {', '.join(skipped)}", file=sys.stderr)
+            print(f"skipped schemas whose names are not Python identifiers: {visible(', '.join(skipped))}", file=sys.stderr)
     for schema in schemas:
         if not importable(schema):
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")

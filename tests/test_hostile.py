@@ -429,6 +429,10 @@ def test_list_show_and_doc_show_no_raw_control_character(corpus, capsys):
         shown_cleanly(str(warning.message))
     assert main(["export", corpus.evil, "-o", "x.py"]) == 1  # tables left out: exit 1, one line each
     shown_cleanly(capsys.readouterr().err)
+    assert main(["stubs", "-o", "typings"]) == 0  # every schema an import can name; the others listed
+    stubs = capsys.readouterr()
+    shown_cleanly(stubs.out + stubs.err)
+    assert f"skipped schemas whose names are not Python identifiers: " in stubs.err and corpus.ligature in stubs.err
     no_marker()
 
 
