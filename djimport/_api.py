@@ -17,6 +17,7 @@ from ._loader import SchemaModule
 from ._names import did_you_mean, split_full_name
 from ._root import Root, register, roots
 from ._settings import DEFAULT_ROOT, set_default_ttl
+from ._text import visible
 
 DIAGRAM_FORMATS = ("svg", "png", "pdf", "dot")
 """The formats :func:`save_diagram` writes, named by the file's suffix."""
@@ -163,7 +164,7 @@ def add_objects(module: types.ModuleType | str, **objects: object) -> types.Modu
     loader = module.__loader__
     taken = sorted(
         name for name in objects
-        if name == "schema" or name.startswith("__") or any(cls.__name__ == name for cls in loader.classes.values())
+        if name == "schema" or name.startswith("__") or any(cls.__qualname__ == name for cls in loader.classes.values())
     )
     if taken:
         raise ValueError(
@@ -237,12 +238,12 @@ def table(full_name: str | tuple[str, str]) -> type[Any]:
     message = f"No table `{name}` in schema `{schema}` ({DEFAULT_ROOT}.{schema} on {loader.server})."
     if name in {row.name for row in loader.listing or ()}:
         message = (
-            f"Table `{schema}`.`{name}` has no class in {DEFAULT_ROOT}.{schema}: djimport skipped it (see the "
-            f"warning at import); reach it with dj.FreeTable(dj.conn(), '`{schema}`.`{name}`')."
+            f"Table {loader.quoted(name)} has no class in {DEFAULT_ROOT}.{schema}: djimport skipped it (see the "
+            f"warning at import); reach it with dj.FreeTable(dj.conn(), {loader.quoted(name)!r})."
         )
     else:
         message += did_you_mean(schema, loader.classes, name)
-    raise LookupError(message)
+    raise LookupError(visible(message))  # names on a terminal: control and bidi characters shown, not obeyed
 
 
 def diagram(

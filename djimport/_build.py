@@ -19,6 +19,7 @@ from ._locks import RLock
 from ._names import did_you_mean, find_class, quoted
 from ._settings import DEFAULT_ROOT
 from ._stale import EXPLAINING, POPULATING
+from ._text import visible
 
 
 class ModuleState(Protocol):
@@ -65,7 +66,7 @@ def _update(
     new: dict[str, type[Any]] = {}
     parts: list[tuple[str, str]] = []
     taken = {  # class names of the module's masters that stay
-        cls.__name__ for name, cls in state.classes.items() if name not in dropped and cls.__qualname__ == cls.__name__
+        _attribute(cls) for name, cls in state.classes.items() if name not in dropped and not issubclass(cls, Part)
     }
     for row in listing:
         if row.name in state.classes or not _conventional(state, row):
@@ -74,11 +75,11 @@ def _update(
         if master is None:
             methods = POPULATING if tier in (Imported, Computed) else EXPLAINING
             cls = _datajoint.make_table_class(row.name, tier, module.__name__, methods)
-            if cls.__name__ in taken:  # e.g. `session` and `#session`, made by two different programs
-                _warn(state, row.name, f"table {_quoted(state, row.name)} would be class {cls.__name__} "
+            if _attribute(cls) in taken:  # e.g. `session` and `#session`, made by two different programs
+                _warn(state, row.name, f"table {_quoted(state, row.name)} would be class {_attribute(cls)} "
                                        f"like another table of the schema; skipped")
                 continue
-            taken.add(cls.__name__)
+            taken.add(_attribute(cls))
             new[row.name] = cls
         else:
             parts.append((row.name, master))
@@ -103,12 +104,12 @@ def _update(
     for name in dropped:
         cls = state.classes.pop(name)
         owner = cls.master if issubclass(cls, Part) else module
-        if vars(owner).get(cls.__name__) is cls:
-            delattr(owner, cls.__name__)
+        if vars(owner).get(_attribute(cls)) is cls:
+            delattr(owner, _attribute(cls))
     # Parts first, so that a reader never sees a new master without its parts.
     for name, cls in sorted(new.items(), key=lambda item: not issubclass(item[1], Part)):
         state.classes[name] = cls
-        setattr(cls.master if issubclass(cls, Part) else module, cls.__name__, cls)
+        setattr(cls.master if issubclass(cls, Part) else module, _attribute(cls), cls)
     for name, heading in altered.items():
         _datajoint.bind(state.classes[name], schema, namespace, heading)
     namespace["schema"] = schema
@@ -119,6 +120,11 @@ def _update(
         _headings.forget(connection, state.schema)
     if new or dropped or altered:
         _datajoint.forget_dependencies(connection)
+
+
+def _attribute(cls: type[Any]) -> str:
+    """The name of a table class in its module or master: its ``__name__`` unless that is a keyword (``False_``)."""
+    return cls.__qualname__.rpartition(".")[2]
 
 
 def _quoted(state: ModuleState, table: str | None = None) -> str:
@@ -145,7 +151,7 @@ def _conventional(state: ModuleState, row: TableRow) -> bool:
 def _warn(state: ModuleState, table: str, message: str) -> None:
     if table not in state.warned:
         state.warned.add(table)
-        warnings.warn(message, stacklevel=2)
+        warnings.warn(visible(message), stacklevel=2)
 
 
 def _warn_orphan(state: ModuleState, part: str, master: str) -> None:
@@ -155,9 +161,9 @@ def _warn_orphan(state: ModuleState, part: str, master: str) -> None:
 def refresh_summary(state: ModuleState, namespace: dict) -> None:
     comments = {row.name: row.comment for row in state.listing or ()}
     masters = [cls for cls in state.classes.values() if not issubclass(cls, Part)]
-    namespace["__all__"] = sorted(cls.__name__ for cls in masters)
+    namespace["__all__"] = sorted(_attribute(cls) for cls in masters)
     lines = [
-        f"DataJoint schema {_quoted(state)} on {state.server}, imported by djimport.",
+        f"DataJoint schema {visible(_quoted(state))} on {state.server}, imported by djimport.",
         "",
         "Tables:" if state.classes else "No tables.",
     ]
@@ -166,7 +172,11 @@ def refresh_summary(state: ModuleState, namespace: dict) -> None:
         tier = tier_of(name)[0].__name__
         # A table declared since the listing was read: the comment is in its definition.
         comment = comments[name] if name in comments else _datajoint.declared_comment(cls)
-        lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {comment}".rstrip())
+        lines.append(f"    {cls.__qualname__:<{width}}  {tier:<8}  {visible(comment)}".rstrip())
+    keywords = [f"{cls.__qualname__} is table {visible(_quoted(state, name))}: {cls.__name__} is a Python keyword."
+                for name, cls in sorted(state.classes.items()) if _attribute(cls) != cls.__name__]
+    if keywords:
+        lines += ["", *keywords]
     note = _datajoint.lineage_missing(state.backend, state.schema, (row.name for row in state.listing or ()))
     if note:
         lines += ["", note]

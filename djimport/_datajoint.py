@@ -24,6 +24,7 @@ from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
 
 from ._locks import RLock
+from ._text import attribute_name
 
 __all__ = [
     "AccessError", "Aggregation", "Computed", "DataJointError", "Heading", "IS_V2", "Imported", "MissingTableError",
@@ -35,6 +36,8 @@ if IS_V2:
     from datajoint import instance as _instance
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 TIERS = (*MASTER_TIERS, Part)
+# DataJoint 0.14 measures the name of a table it declares with a backquote left on it (declare.declare).
+LONGEST_DECLARABLE_NAME = 64 if IS_V2 else 63
 
 
 class Connection(Protocol):
@@ -176,6 +179,19 @@ def describe(connection: Connection) -> str:
     return f"{info['user']}@{info['host']}:{info['port']}"
 
 
+def server_version(connection: Connection) -> str:
+    """The kind and version of the server of an open connection (``MariaDB 10.11.6``, ``MySQL 8.0.36``,
+    ``PostgreSQL 16.4``), as its driver learnt them at connection time: no query, no user, host or port."""
+    driver = connection._conn  # type: ignore[attr-defined]
+    if backend(connection) == "postgresql":
+        number = driver.server_version  # e.g. 160004
+        return f"PostgreSQL {number // 10000}.{number % 10000}"
+    info = driver.get_server_info()  # e.g. 5.5.5-10.11.6-MariaDB-0+deb12u1 (MariaDB's prefix for old clients)
+    if "mariadb" in info.lower():
+        return f"MariaDB {info.removeprefix('5.5.5-').split('-')[0]}"
+    return f"MySQL {info.split('-')[0]}"
+
+
 def existing_default_connection() -> Connection | None:
     """DataJoint's default connection if it is open already, else None; never connects."""
     return _instance._singleton_connection if IS_V2 else getattr(dj.conn, "connection", None)
@@ -223,9 +239,11 @@ def class_name(table_name: str) -> str:
 
 
 def qualified_class_name(table_name: str) -> str:
-    """``Session.Trial`` for part table ``__session__trial``, else :func:`class_name`."""
+    """``Session.Trial`` for part table ``__session__trial``, else :func:`class_name`; a class named after a
+    Python keyword as its module has it (``False_``)."""
     master = tier_of(table_name)[1]
-    return f"{class_name(master)}.{class_name(table_name)}" if master else class_name(table_name)
+    name = attribute_name(class_name(table_name))
+    return f"{attribute_name(class_name(master))}.{name}" if master else name
 
 
 def bind(table_class: type[Any], schema: Any, context: dict, heading: Heading) -> None:
@@ -408,7 +426,7 @@ def make_table_class(
 ) -> type[Any]:
     """A class of DataJoint tier ``tier`` for table ``table_name``, with ``methods`` in its namespace."""
     name = class_name(table_name)
-    qualname = f"{master.__qualname__}.{name}" if master else name
+    qualname = f"{master.__qualname__}.{attribute_name(name)}" if master else attribute_name(name)
     namespace: dict[str, Any] = {"__module__": module_name, "__qualname__": qualname, **methods}
     if master is not None:
         namespace.update(definition=..., _master=master)

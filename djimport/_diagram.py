@@ -15,6 +15,8 @@ right, and the foreign keys between them in dark blue. What is drawn is chosen b
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 from typing import Any, Iterable
 
 import graphviz
@@ -23,6 +25,7 @@ from ._build import ModuleState, modelled
 from ._catalog import list_keys_of
 from ._datajoint import Connection, qualified_class_name, tier_of
 from ._selection import Edge, Selection, of_schemas
+from ._text import visible
 
 _SCALE = 1.2
 _TIER_STYLE: dict[str | None, dict[str, Any]] = {
@@ -48,18 +51,19 @@ def draw(selection: Selection) -> graphviz.Digraph:
     """The Graphviz diagram of a :class:`Selection`: one node per table, one edge per foreign key."""
     drawn = selection.tables
     single = len(drawn) == 1
-    graph = graphviz.Digraph(name=next(iter(drawn)) if single else "pipeline")
+    graph = graphviz.Digraph(name=_label(next(iter(drawn))) if single else "pipeline")
     if not single:
         # A pipeline of many schemas reads left to right, each schema a box of tables. (newrank would make the
         # picture a fifth smaller but put the clusters out of the schemas' order.)
         graph.attr(rankdir="LR", ranksep="1.2", nodesep="0.15", fontname="arial")
+    clusters = {schema: f"cluster_{i}" for i, schema in enumerate({**drawn, **selection.referenced})}
     for schema, classes in drawn.items():
         with contextlib.ExitStack() as stack:
             target = graph
             if not single:
-                target = stack.enter_context(graph.subgraph(name=f"cluster_{schema}"))
+                target = stack.enter_context(graph.subgraph(name=clusters[schema]))
                 target.attr(
-                    label=graphviz.nohtml(schema), style="solid", color="#00000080", fontname="arial", fontsize="16"
+                    label=_label(schema), style="solid", color="#00000080", fontname="arial", fontsize="16"
                 )
             for table, label in sorted(classes.items(), key=lambda item: item[1]):
                 target.node(_node_id(schema, table), **_node_style(table, label))
@@ -69,9 +73,9 @@ def draw(selection: Selection) -> graphviz.Digraph:
         with contextlib.ExitStack() as stack:
             target = graph
             if not (single and other in drawn):  # a drawn schema's cluster opens again for its unmodelled tables
-                target = stack.enter_context(graph.subgraph(name=f"cluster_{other}"))
+                target = stack.enter_context(graph.subgraph(name=clusters[other]))
             if other not in drawn:
-                target.attr(label=graphviz.nohtml(other), style="dashed", color="#00000040", fontname="arial")
+                target.attr(label=_label(other), style="dashed", color="#00000040", fontname="arial")
             for table, label in tables.items():
                 target.node(_node_id(other, table), **_node_style(table, label))
     return graph
@@ -89,15 +93,23 @@ def labelled(listing: dict[str, tuple[str, ...]]) -> dict[str, dict[str, str]]:
     return {schema: tables for schema, tables in drawn.items() if tables}
 
 
+def _label(text: str) -> str:
+    """Catalog text as Graphviz shows it: control and bidi characters visible (raw, they would make the SVG
+    ill-formed XML or reorder what it shows), backslashes and ``<...>`` literal (graphviz's own escaping)."""
+    return graphviz.escape(visible(text))
+
+
 def _node_id(schema: str, table: str) -> str:
-    return f"{schema}.{table}"
+    """A table's node: an ID that is not its name (a name is read by Graphviz as syntax: ``a:b`` a port, a trailing
+    backslash an escape), the same in every diagram."""
+    return "t" + hashlib.sha256(json.dumps([schema, table]).encode()).hexdigest()[:16]
 
 
 def _node_style(table: str, label: str) -> dict[str, str]:
     tier = tier_of(table)[0]
     style = _TIER_STYLE[tier.__name__ if tier else None]
     return dict(
-        label=graphviz.nohtml(label),  # a name is text: <b>x</b> would be a Graphviz HTML-like label
+        label=_label(label),  # a name is text: no HTML-like label (<b>x</b>), no escape (\N, \l, \)
         shape=style["shape"],
         style="filled",
         color=style["color"],
@@ -120,7 +132,8 @@ def _edge_style(edge: Edge, single: bool) -> dict[str, str]:
     if edge.between_schemas:
         # DataJoint draws no arrowheads: a schema's tables are ranked from the tables they depend on. An edge
         # to another schema's cluster may run any way, so it shows its direction, parent to child.
-        style.update(arrowhead="normal", arrowsize="0.8", tooltip=f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
+        tooltip = _label(f"{'.'.join(edge.parent)} -> {'.'.join(edge.child)}")
+        style.update(arrowhead="normal", arrowsize="0.8", tooltip=tooltip)
         if not single and not edge.renamed:
             style.update(color=_CROSS_SCHEMA_EDGE_COLOR, penwidth=str(max(float(style["penwidth"]), 1.2)))
     return style

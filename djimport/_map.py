@@ -13,18 +13,20 @@ import base64
 import hashlib
 import html
 import json
-import keyword
 from importlib import resources
 from pathlib import Path
 
 import graphviz
 
 from ._catalog import describe_tables_of
+from . import _datajoint
 from ._datajoint import Connection, tier_of
 from ._diagram import _node_id as node_id
 from ._diagram import draw
 from ._selection import Selection
+from ._names import quoted
 from ._settings import DEFAULT_ROOT
+from ._text import python_name
 
 
 class PipelineMap:
@@ -91,6 +93,7 @@ def build(connection: Connection, selection: Selection, root: str) -> PipelineMa
     for schema, referenced in selection.referenced.items():
         shown.setdefault(schema, {}).update(referenced)
     described = describe_tables_of(connection, list(shown))
+    backend = _datajoint.backend(connection)
     tables: dict[str, dict] = {}
     for schema, classes in shown.items():
         for table, label in classes.items():
@@ -103,7 +106,7 @@ def build(connection: Connection, selection: Selection, root: str) -> PipelineMa
                 "tier": tier.__name__ if tier else "",
                 "comment": description.comment if description else "",
                 "attributes": [list(column) for column in description.columns] if description else [],
-                "import": import_line(root, schema, label),
+                "import": import_line(root, schema, table, label, backend),
                 "parents": [],
                 "children": [],
             }
@@ -119,10 +122,14 @@ def build(connection: Connection, selection: Selection, root: str) -> PipelineMa
     return PipelineMap(graph, tables)
 
 
-def import_line(root: str, schema: str, label: str) -> str:
-    """The line that gives a table's class (its master's, for a part): ``from djschemas.ephys import Clustering``."""
+def import_line(root: str, schema: str, table: str, label: str, backend: str) -> str:
+    """The statement that gives a table's class (its master's, for a part): ``from djschemas.ephys import
+    Clustering``; for a table without a class (a name outside DataJoint's conventions), its ``dj.FreeTable``.
+    Names are checked or written as literals: the line does what it says whatever the names hold."""
     name = label.split(".")[0]
-    if schema.isidentifier() and not keyword.iskeyword(schema):
+    if tier_of(table)[0] is None or not python_name(name):
+        return f"table = dj.FreeTable(dj.conn(), {quoted(backend, schema, table)!r})"
+    if python_name(schema):
         return f"from {root}.{schema} import {name}"
     if root == DEFAULT_ROOT:
         return f"{name} = djimport.load({schema!r}).{name}"

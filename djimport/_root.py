@@ -4,7 +4,6 @@ DataJoint connection and its listings cache, and the registry of roots (:data:`r
 from __future__ import annotations
 
 import importlib
-import keyword
 import sys
 import types
 from importlib.machinery import ModuleSpec
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ._cache import Listings
 from ._settings import default_ttl
+from ._text import python_name
 from ._timeout import bounded
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def package_functions(package: str) -> tuple[Callable[[str], types.ModuleType], 
             schemas = root.listings.schemas()
         except _datajoint.server_errors() as exc:  # as an import of a schema would fail: an ImportError saying why
             raise ImportError(f"Cannot list the schemas of {package}: {root.failure(exc)}", name=package) from exc
-        imported.update(s for s in schemas if s.isidentifier() and not keyword.iskeyword(s) and not s.startswith("_"))
+        imported.update(s for s in schemas if python_name(s) and not s.startswith("_"))
         return sorted(imported)
 
     return __getattr__, __dir__

@@ -25,6 +25,7 @@ from . import _datajoint
 from ._catalog import column_names, list_tables
 from ._datajoint import DataJointError
 from ._names import quoted
+from ._text import python_name
 
 logger = logging.getLogger("djimport")
 
@@ -35,7 +36,7 @@ _COLUMN = re.compile(r"""Unknown column '([^']*)'|column (?:"([^"]*)"|(\S+))(?: 
 
 def reload_hint(module_name: str) -> str:
     """Code that refreshes module ``module_name`` from the server, runnable as written."""
-    if all(part.isidentifier() for part in module_name.split(".")):
+    if all(python_name(part) for part in module_name.split(".")):
         return f"import djimport, importlib, {module_name}; djimport.invalidate_caches(); importlib.reload({module_name})"
     return f"import djimport, importlib, sys; djimport.invalidate_caches(); importlib.reload(sys.modules[{module_name!r}])"
 

@@ -25,6 +25,7 @@ from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, pipeline_map, res
 from ._root import register
 from ._settings import DEFAULT_ROOT
 from ._loader import SchemaModule
+from ._text import python_name, visible
 from .demo import register as demo_register
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"schema": schema, "tables": n} for schema, n in counts.items()], indent=2))
     else:
-        _print_columns([("SCHEMA", "TABLES")] + [(schema, str(n)) for schema, n in counts.items()])
+        _print_columns([("SCHEMA", "TABLES")] + [(visible(schema), str(n)) for schema, n in counts.items()])
     return 0
 
 
@@ -93,14 +94,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"schema": loader.schema, "server": loader.server, "tables": tables}, indent=2))
         return 0
-    print(f"{loader.quoted()} on {loader.server}: {len(loader.classes)} tables")
+    print(f"{visible(loader.quoted())} on {loader.server}: {len(loader.classes)} tables")
     header = ("TABLE", "TIER") + (("ROWS",) if args.count else ()) + ("PRIMARY KEY", "COMMENT")
     rows = [header]
     for shown in tables:
         for item in [shown, *shown["parts"]]:
             name = item["class"] if item is shown else "  " + item["class"]
             count = (str(item["rows"]),) if args.count else ()
-            rows.append((name, item["tier"], *count, ", ".join(item["primary_key"]), item["comment"]))
+            rows.append((name, item["tier"], *count, visible(", ".join(item["primary_key"])), visible(item["comment"])))
     _print_columns(rows)
     return 0
 
@@ -175,7 +176,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
             print(f"the stubs in {args.output / 'djschemas'} match {_datajoint.describe_default()}")
             return 0
         print(f"the stubs in {args.output / 'djschemas'} differ from {_datajoint.describe_default()}:")
-        print("\n".join(report))
+        print("\n".join(map(visible, report)))
         # Without --all: the schemas that have stubs there and are still on the server.
         stubbed = sorted(path.stem for path in (args.output / "djschemas").glob("*.pyi") if path.stem != "__init__")
         kept = [schema for schema in stubbed if not any(line.startswith(f"- schema `{schema}`:") for line in report)]
@@ -188,7 +189,7 @@ def cmd_stubs(args: argparse.Namespace) -> int:
         schemas = [schema for schema in found if importable(schema)]
         skipped = [schema for schema in found if not importable(schema)]
         if skipped:
-            print(f"skipped schemas whose names are not Python identifiers: {', '.join(skipped)}", file=sys.stderr)
+            print(f"skipped schemas whose names are not Python identifiers: {visible(', '.join(skipped))}", file=sys.stderr)
     for schema in schemas:
         if not importable(schema):
             raise CommandError(f"schema `{schema}` is not a Python identifier, so no `import` statement can name it")
@@ -259,7 +260,7 @@ def cmd_example(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     rows = sum(len(table()) for table in tables.values())
     name = quoted(_datajoint.backend(connection), args.schema)
-    how = f"import djschemas.{args.schema} as uni" if args.schema.isidentifier() else f"uni = djimport.load({args.schema!r})"
+    how = f"import djschemas.{args.schema} as uni" if python_name(args.schema) else f"uni = djimport.load({args.schema!r})"
     print(f"made the university example in {name} on {_datajoint.describe(connection)}: {len(tables)} tables, "
           f"{rows} rows; in Python: {how}")
     return 0
@@ -296,7 +297,7 @@ def _unreadable_tables() -> Iterator[list[str]]:
     for warning in caught:
         if issubclass(warning.category, UnreadableTable):
             skipped.append(str(warning.message))
-            print(f"djimport: {warning.message}", file=sys.stderr)
+            print(f"djimport: {visible(str(warning.message))}", file=sys.stderr)
         else:
             warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
 
@@ -353,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return args.func(args)
         except (CommandError, ImportError, LookupError, DotNotFound, DataJointError, OSError) as exc:
             # DataJoint's messages may span lines (its filepath setting's does): the error is one line.
-            print(f"djimport: error: {' '.join(str(exc).split())}", file=sys.stderr)
+            print(f"djimport: error: {visible(' '.join(str(exc).split()))}", file=sys.stderr)
             return 1
 
 

@@ -16,17 +16,18 @@ statement that makes such a schema: a definition cannot carry a character set.
 
 from __future__ import annotations
 
-import keyword
 import types
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import _datajoint
 from ._api import load, resolve
 from ._build import declaration_order
 from ._catalog import Keys, list_keys, schema_character_set
 from ._loader import SchemaModule
+from ._names import quoted as quoted_name
+from ._text import attribute_name, definition_problem, python_name, string_body, visible
 
 __all__ = ["UnreadableTable", "definitions", "export", "read_definitions", "text_block", "write"]
 
@@ -48,10 +49,20 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
     connection = loader.root.connection()
     keys = list_keys(connection, loader.schema)
     texts, imports, unreadable = _definitions(module, keys)
+    for table in texts:
+        problem = _undeclarable(loader.classes[table], loader.backend)
+        if problem is not None:
+            unreadable[table] = problem
+    for fk in keys.foreign:  # a foreign key to a table without a class: DataJoint would write its SQL name
+        classes = loader.classes if fk.ref_schema == loader.schema else resolve(load(fk.ref_schema)).__loader__.classes
+        if fk.table in texts and fk.ref_table not in classes:
+            quoted = quoted_name(loader.backend, fk.ref_schema, fk.ref_table)
+            unreadable[fk.table] = f"it references {quoted}, which has no class (see the warning at import)"
     order = declaration_order(loader.schema, loader.classes, keys)
     left_out = _left_out(loader.schema, order, keys, unreadable, loader.quoted)
     out = [
-        f'"""DataJoint schema {loader.quoted()}, exported by djimport from {loader.server}.',
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)}, exported by djimport from '
+        f'{_datajoint.server_version(connection)}.',
         "",
         "Importing this module declares those of its tables that do not exist yet.",
         '"""',
@@ -61,14 +72,15 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
         charset, collation, server_charset = character_set
         out += [
             "",
-            f"# The schema's character set is {charset} ({collation}), not the server's default ({server_charset}).",
+            f"# The schema's character set is {visible(charset)} ({visible(collation)}), not the server's default "
+            f"({visible(server_charset)}).",
             "# A DataJoint definition cannot carry a character set: create the schema with it before importing this",
             "# module (else long varchar columns may not fit and foreign keys to such schemas fail):",
-            f"#     CREATE DATABASE {loader.quoted()} CHARACTER SET {charset} COLLATE {collation};",
+            f"#     CREATE DATABASE {visible(loader.quoted())} CHARACTER SET {visible(charset)} COLLATE {visible(collation)};",
         ]
     if left_out:
         out += ["", "# Tables left out:"]
-        out += [f"#     {loader.quoted(table)}: {reason}" for table, reason in left_out.items()]
+        out += [f"#     {visible(loader.quoted(table))}: {visible(reason)}" for table, reason in left_out.items()]
     out += [
         "",
         "import datajoint as dj",
@@ -81,23 +93,61 @@ def export(module_or_schema_name: types.ModuleType | str) -> str:
         if master in left_out:
             continue
         cls = loader.classes[master]
-        out += ["", "", "@schema", f"class {cls.__name__}(dj.{_datajoint.tier_of(master)[0].__name__}):"]
+        name = attribute_name(cls.__name__)
+        out += ["", "", *(["@schema"] if name == cls.__name__ else []),
+                f"class {name}(dj.{_datajoint.tier_of(master)[0].__name__}):"]
         out += text_block("definition = ", texts[master], "    ")
         for table in parts:
             if table in left_out:
                 continue
-            out += ["", f"    class {loader.classes[table].__name__}(dj.Part):"]
+            part = loader.classes[table].__name__
+            out += ["", f"    class {attribute_name(part)}(dj.Part):"]
             out += text_block("definition = ", texts[table], "        ")
+            out += _keyword_named(loader.quoted(table), part, "    ")
         if issubclass(cls, (_datajoint.Imported, _datajoint.Computed)):
             out += [
                 "",
                 "    def make(self, key):",
-                f"        raise NotImplementedError({cls.__name__ + '.make() was not exported: write it here'!r})",
+                f"        raise NotImplementedError({name + '.make() was not exported: write it here'!r})",
             ]
+        if name != cls.__name__:
+            out += ["", *_keyword_named(loader.quoted(master), cls.__name__, "", "schema")]
     for table, reason in left_out.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(f"skipped {name}: {reason}", UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"skipped {name}: {reason}"), UnreadableTable, stacklevel=2)
     return "\n".join(out) + "\n"
+
+
+def _keyword_named(table: str, class_name: str, indent: str, decorator: str = "") -> list[str]:
+    """For a class that DataJoint names after a Python keyword (``False``): the line that binds, to ``False_``,
+    a class that DataJoint names ``False``, with a comment saying how the table is reached."""
+    name = attribute_name(class_name)
+    if name == class_name:
+        return []
+    made = f"type({class_name!r}, ({name},), {{}})"
+    return [
+        f"{indent}# {visible(table)} is class {name}: {class_name} is a Python keyword, and DataJoint names the table "
+        "after the class's __name__",
+        f"{indent}{name} = {f'{decorator}({made})' if decorator else made}",
+    ]
+
+
+def _undeclarable(cls: type[Any], backend: str) -> str | None:
+    """Why a DataJoint definition cannot declare a table's comment, names, types, defaults and comments
+    as they are (None when it can)."""
+    if len(cls.table_name) > _datajoint.LONGEST_DECLARABLE_NAME:
+        return (f"DataJoint {_datajoint.dj.__version__} cannot declare it: its name is longer than "
+                f"{_datajoint.LONGEST_DECLARABLE_NAME} characters")
+    heading = cls.heading
+    attributes = [(a.name, a.type, _unquoted("" if a.default is None else str(a.default)), a.comment or "")
+                  for a in heading.attributes.values()]
+    problem = definition_problem(heading.table_status["comment"] or "", attributes, backend)
+    return None if problem is None else f"DataJoint cannot declare it as it is: {problem}"
+
+
+def _unquoted(default: str) -> str:
+    """A default as the server holds it: DataJoint's heading puts a string default between double quotes."""
+    return default[1:-1] if len(default) >= 2 and default[0] == default[-1] == '"' else default
 
 
 def _left_out(
@@ -165,8 +215,8 @@ def _definitions(module: SchemaModule, keys: Keys) -> tuple[dict[str, str], list
 
 
 def _alias(schema: str, taken: dict) -> str:
-    alias = schema if schema.isidentifier() and not keyword.iskeyword(schema) else "schema_" + "".join(
-        c if c.isalnum() else "_" for c in schema
+    alias = schema if python_name(schema) else "schema_" + "".join(
+        c if c.isascii() and c.isalnum() else "_" for c in schema
     )
     while alias in taken or alias in ("dj", "schema", "djimport"):
         alias += "_"
@@ -175,6 +225,5 @@ def _alias(schema: str, taken: dict) -> str:
 
 def text_block(opening: str, text: str, indent: str) -> list[str]:
     """Lines of a triple-quoted string literal holding ``text``, after ``opening``, indented by ``indent``."""
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').strip()
-    lines = [f"{indent}{line}".rstrip() for line in text.splitlines()]
+    lines = [f"{indent}{line}".rstrip() for line in string_body(text.strip()).split("\n")]
     return [f'{indent}{opening}"""', *lines, f'{indent}"""']

@@ -13,7 +13,6 @@ which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 from __future__ import annotations
 
 import json
-import keyword
 import types
 import warnings
 from pathlib import Path
@@ -25,6 +24,7 @@ from ._catalog import list_columns_of, list_keys_of, list_schemas
 from ._datajoint import Connection
 from ._root import register
 from ._settings import DEFAULT_ROOT
+from ._text import attribute_name, python_name, string_body, visible
 from .export import UnreadableTable, read_definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
@@ -38,14 +38,14 @@ _CATALOG_LINE = "# djimport table: "
 # (no py.typed), so the stubs spell those operators out for the type checker.
 _METACLASS = '''
 class _TableMeta(type):
-    def __and__(cls, arg: Any) -> Any: ...
-    def __xor__(cls, arg: Any) -> Any: ...
-    def __sub__(cls, arg: Any) -> Any: ...
-    def __neg__(cls) -> Any: ...
-    def __mul__(cls, arg: Any) -> Any: ...
-    def __matmul__(cls, arg: Any) -> Any: ...
-    def __add__(cls, arg: Any) -> Any: ...
-    def __iter__(cls) -> Iterator[Any]: ...
+    def __and__(cls, arg: _Any) -> _Any: ...
+    def __xor__(cls, arg: _Any) -> _Any: ...
+    def __sub__(cls, arg: _Any) -> _Any: ...
+    def __neg__(cls) -> _Any: ...
+    def __mul__(cls, arg: _Any) -> _Any: ...
+    def __matmul__(cls, arg: _Any) -> _Any: ...
+    def __add__(cls, arg: _Any) -> _Any: ...
+    def __iter__(cls) -> _Iterator[_Any]: ...
 '''
 
 _PACKAGE_STUB = '''"""DataJoint schemas as modules (djimport). Stubs written by `djimport stubs`."""
@@ -59,15 +59,15 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     texts, unreadable = read_definitions(module)
     for table, reason in unreadable.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(f"{name} has no definition in its stub: {reason}", UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=2)
         texts[table] = f"No definition: {reason}."
     out = [
-        f'"""DataJoint schema {loader.quoted()} on {loader.server}.',
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}.',
         "",
         "Stub written by `djimport stubs`: run it again after the schema changes.",
         '"""',
         "",
-        "from typing import Any, Iterator",
+        "from typing import Any as _Any, Iterator as _Iterator",
         "",
         "import datajoint as dj  # type: ignore[import-untyped, unused-ignore]",
         _METACLASS,
@@ -78,11 +78,11 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
         tier, master = _datajoint.tier_of(table)
         if master is not None:
             continue
-        out += ["", f"class {cls.__name__}(dj.{tier.__name__}, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+        out += ["", f"class {attribute_name(cls.__name__)}(dj.{tier.__name__}, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
         out += text_block("", texts[table], "    ")
         for part_table, part in sorted(classes.items(), key=lambda item: item[1].__name__):
             if _datajoint.tier_of(part_table)[1] == table:
-                out += ["", f"    class {part.__name__}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+                out += ["", f"    class {attribute_name(part.__name__)}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
                 out += text_block("", texts[part_table], "        ")
     out += ["", "", _CATALOG_HEADING]
     tables = catalog(loader.root.connection(), [loader.schema])[loader.schema]
@@ -218,4 +218,4 @@ def write_stubs(schemas: list[str], directory: str | Path) -> list[Path]:
 
 def importable(schema: str) -> bool:
     """Whether ``import djschemas.<schema>`` can be written."""
-    return schema.isidentifier() and not keyword.iskeyword(schema)
+    return python_name(schema)

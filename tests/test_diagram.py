@@ -10,6 +10,8 @@ import pytest
 
 import djimport
 from djimport import DotNotFound, save_diagram as save
+from djimport._catalog import list_all_tables
+from djimport._diagram import _node_id as node_id
 from tests.helpers import server_queries, shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
@@ -24,17 +26,24 @@ def _attrs(text: str) -> dict[str, str]:
     return {key: value.strip('"') for key, value in _ATTR.findall(text)}
 
 
+def table_names() -> dict[str, str]:
+    """Node id -> ``schema.table``, for every table on DataJoint's default server (a node's id is not its name)."""
+    listing = list_all_tables(dj.conn())
+    return {node_id(schema, table): f"{schema}.{table}" for schema, tables in listing.items() for table in tables}
+
+
 def parse(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, dict[str, str]]]]:
-    """Nodes (id -> attributes) and edges (tail, head, attributes) of DOT text."""
+    """Nodes (``schema.table`` -> attributes) and edges (tail, head, attributes) of DOT text."""
+    names = table_names()
     nodes, edges = {}, []
     for line in source.splitlines():
         edge = _EDGE.match(line)
         if edge:
-            edges.append((edge[1], edge[2], _attrs(edge[3])))
+            edges.append((names.get(edge[1], edge[1]), names.get(edge[2], edge[2]), _attrs(edge[3])))
             continue
         node = _NODE.match(line)
         if node and node[1] not in ("graph", "node", "edge"):
-            nodes[node[1]] = _attrs(node[2])
+            nodes[names.get(node[1], node[1])] = _attrs(node[2])
     return nodes, edges
 
 
@@ -96,9 +105,8 @@ def test_parts_computed_and_tables_of_other_schemas(university, sessions):
     assert by_label["Score"]["shape"] == "ellipse"  # Computed
     assert by_label["Session"]["shape"] == "box"
     # The referenced university table is drawn inside a cluster labelled with its schema.
-    cluster = re.search(r"subgraph cluster_(\w+) \{(.*?)\n\t\}", source, re.S)
-    assert cluster[1] == university
-    assert f"label={university}" in cluster[2] and "label=Student" in cluster[2]
+    cluster = re.search(r"subgraph cluster_\w+ \{(.*?)\n\t\}", source, re.S)
+    assert f"label={university}" in cluster[1] and f"{node_id(university, 'student')} [label=Student" in cluster[1]
     assert "Student" not in {attrs["label"] for node, attrs in nodes.items() if node.startswith(sessions)}
     student = f"{university}.student"
     to_session = sorted(attrs["style"] for tail, head, attrs in edges if (tail, head) == (student, f"{sessions}.session"))

@@ -17,6 +17,7 @@ import datajoint as dj
 import pytest
 
 import djimport
+from djimport._diagram import _node_id as node_id
 from djimport.cli import main
 from tests import browser as browsers
 from tests.helpers import create_schema_raw, drop_schema_raw, server_queries
@@ -90,11 +91,11 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     assert set(by_class) == {*SPLIT, "Probe", "Recording", "Recording.Channel"}
     for name, part in SPLIT.items():
         assert by_class[name]["schema"].endswith("_" + part)
-    student = tables[f"{people}.student"]
+    student = tables[node_id(people, "student")]
     assert {key: value for key, value in student.items() if key != "attributes"} == {
         "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "",
         "import": f"from djschemas.{people} import Student",
-        "parents": [], "children": [f"{enrollment}.enroll", f"{people}.student_major"],
+        "parents": [], "children": [node_id(enrollment, "enroll"), node_id(people, "student_major")],
     }
     assert [(name, comment, in_key) for name, _, comment, in_key in student["attributes"]][:3] == [
         ("student_id", "university-wide ID number", True), ("first_name", "", False), ("last_name", "", False)]
@@ -104,7 +105,7 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     links = {(labels[parent], entry["class"]) for entry in tables.values() for parent in entry["parents"]}
     assert links == set(UNIVERSITY_EDGES) | {("Probe", "Recording"), ("Recording", "Recording.Channel")}
     assert links == {(entry["class"], labels[child]) for entry in tables.values() for child in entry["children"]}
-    probe, channel = tables[f"{probes}.#probe"], tables[f"{probes}.recording__channel"]
+    probe, channel = tables[node_id(probes, "#probe")], tables[node_id(probes, "recording__channel")]
     assert (probe["tier"], probe["comment"]) == ("Lookup", XSS)
     assert [(name, comment, in_key) for name, _, comment, in_key in probe["attributes"]] == [
         ("probe", SCRIPT_END, True), ("depth", "<b>depth</b> & more", False)]
@@ -116,10 +117,10 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
 def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
     catalog, people, enrollment, _ = pipeline
     tables = djimport.pipeline_map(enrollment).tables
-    student = tables[f"{people}.student"]
-    assert (student["class"], student["children"]) == ("Student", [f"{enrollment}.enroll"])
+    student = tables[node_id(people, "student")]
+    assert (student["class"], student["children"]) == ("Student", [node_id(enrollment, "enroll")])
     assert student["attributes"][0][0] == "student_id"
-    assert f"{people}.student_major" not in tables
+    assert node_id(people, "student_major") not in tables
 
 
 def test_the_map_takes_the_diagrams_choice_of_tables(pipeline):
@@ -150,7 +151,7 @@ def test_markup_in_names_and_comments_stays_data(pipeline):
     page = djimport.pipeline_map(*pipeline).html()
     assert "<img" not in page and "<b>" not in page
     assert page.count("</script") == 2  # the ends of the data and of the script, nothing in between
-    assert page_data(page)[f"{pipeline[3]}.#probe"]["comment"] == XSS
+    assert page_data(page)[node_id(pipeline[3], "#probe")]["comment"] == XSS
 
 
 def test_a_schema_named_with_markup_is_drawn_as_text(markup_schema, probes):
@@ -159,7 +160,7 @@ def test_a_schema_named_with_markup_is_drawn_as_text(markup_schema, probes):
     page = pipeline_map.html()
     assert "<img" not in page
     assert html.escape(markup_schema, quote=False) in page  # the cluster's label, as SVG text
-    assert page_data(page)[f"{markup_schema}.subject"]["import"] == (
+    assert page_data(page)[node_id(markup_schema, "subject")]["import"] == (
         f"Subject = djimport.load({markup_schema!r}).Subject")
 
 
@@ -293,11 +294,11 @@ def search(driver, text: str) -> list[str]:
 def test_searching_a_class_or_sql_name_highlights_it_in_view(page, split_university, text, found, part, table):
     from selenium.webdriver.common.keys import Keys
 
-    table_id = next(f"{schema}.{table}" for schema in split_university if schema.endswith("_" + part))
-    assert search(page, text)[0].split() == [found, table_id]
+    schema = next(schema for schema in split_university if schema.endswith("_" + part))
+    assert search(page, text)[0].split() == [found, f"{schema}.{table}"]
     page.switch_to.active_element.send_keys(Keys.ENTER)
-    assert selected(page) == [table_id]
-    assert in_view(page, table_id)
+    assert selected(page) == [node_id(schema, table)]
+    assert in_view(page, node_id(schema, table))
     zoom = page.execute_script("return document.querySelector('#map svg').getScreenCTM().a")
     assert round(zoom, 3) >= 1.2  # close enough to read the names
     assert panel(page)["facts"]["table"] == table
@@ -314,8 +315,8 @@ def node(driver, table_id: str):
 def test_clicking_a_table_shows_its_panel(page, pipeline):
     catalog, people, enrollment, _ = pipeline
     assert panel(page)["hidden"]
-    node(page, f"{enrollment}.enroll").click()
-    assert selected(page) == [f"{enrollment}.enroll"]
+    node(page, node_id(enrollment, "enroll")).click()
+    assert selected(page) == [node_id(enrollment, "enroll")]
     assert panel(page) == {
         "hidden": False, "title": "Enroll", "comment": "",
         "facts": {"schema": enrollment, "table": "enroll", "tier": "Manual"},
@@ -331,14 +332,14 @@ def test_a_dependency_link_moves_to_the_other_table(page, pipeline):
 
     catalog, people, enrollment, _ = pipeline
     search(page, "Grade")
-    node(page, f"{enrollment}.grade").click()
+    node(page, node_id(enrollment, "grade")).click()
     student = [b for b in page.find_elements(By.CSS_SELECTOR, "ul.links button") if b.text.startswith("Enroll")]
     student[0].click()
-    assert selected(page) == [f"{enrollment}.enroll"]
+    assert selected(page) == [node_id(enrollment, "enroll")]
     next(b for b in page.find_elements(By.CSS_SELECTOR, "ul.links button") if b.text.startswith("Student")).click()
-    assert selected(page) == [f"{people}.student"]
+    assert selected(page) == [node_id(people, "student")]
     assert panel(page)["title"] == "Student"
-    assert in_view(page, f"{people}.student")
+    assert in_view(page, node_id(people, "student"))
 
 
 def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
@@ -346,7 +347,7 @@ def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
 
     probes = pipeline[3]
     search(page, "Probe")
-    node(page, f"{probes}.#probe").click()
+    node(page, node_id(probes, "#probe")).click()
     shown = panel(page)
     assert shown["comment"] == XSS
     assert page.execute_script("return document.querySelectorAll('img, b').length") == 0
@@ -369,7 +370,7 @@ def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
     try:
         search(browser, "Enroll")
         browser.switch_to.active_element.send_keys(Keys.ENTER)
-        assert selected(browser) == [f"{pipeline[2]}.enroll"]
+        assert selected(browser) == [node_id(pipeline[2], "enroll")]
         assert panel(browser)["title"] == "Enroll"
     finally:
         browser.switch_to.default_content()

@@ -17,13 +17,17 @@ from tests.university import SPLIT
 
 
 def clusters(source: str) -> dict[str, tuple[str, set[str]]]:
-    """Cluster name -> (its attributes' text, the ids of the nodes declared in it)."""
-    found = {}
-    for name, body in re.findall(r"subgraph cluster_(\S+) \{(.*?)\n\t\}", source, re.S):
+    """Cluster label (a schema) -> (its attributes' text, the ``schema.table`` of the nodes declared in it)."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    labels = {}
+    for cluster, body in re.findall(r"subgraph (cluster_\S+) \{(.*?)\n\t\}", source, re.S):
+        label = re.match(r"\s*(?:\S+ )*?label=(\S+)", body)  # the cluster's attributes come first
+        if label and "[" not in label[0]:
+            labels[cluster] = label[1]
         nodes = set(parse(body)[0])
-        attrs, old_nodes = found.get(name, ("", set()))
-        found[name] = (attrs + body, old_nodes | nodes)
-    return found
+        attrs, old_nodes = found.get(cluster, ("", set()))
+        found[cluster] = (attrs + body, old_nodes | nodes)
+    return {labels[cluster]: found[cluster] for cluster in found}
 
 
 def test_several_schemas_each_in_its_cluster_joined_by_their_foreign_keys(split_university):
