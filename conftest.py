@@ -35,6 +35,17 @@ def _serve(backend: str):
         pytest.skip(f"no {backend} server: {exc}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _outside_the_checkout(tmp_path_factory):
+    """The tests test the installed djimport: they run in an empty directory, because a child Python
+    (``python -c``, ``python -m``) puts its working directory first on sys.path, where the checkout's
+    djimport/ would shadow the installed one (tests/test_installed.py checks both)."""
+    checkout = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(checkout)
+
+
 @pytest.fixture(scope="session")
 def mysql_server():
     """A MySQL/MariaDB server: external through DJIMPORT_TEST_MYSQL, else a private one."""

@@ -16,10 +16,10 @@ import contextlib
 import json
 import sys
 import warnings
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from . import __version__
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, pipeline_map, resolve, save_diagram
 from ._root import register
 from ._settings import DEFAULT_ROOT
@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Look at the DataJoint schemas of the server named by DataJoint's configuration "
         "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('djimport')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for add in COMMANDS:
         add(commands)

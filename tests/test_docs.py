@@ -182,7 +182,6 @@ def test_document_runs_as_written(path, server, example, tmp_path):
         for block in runnable
     ]))
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     result = subprocess.run([sys.executable, "-c", RUNNER, str(listing)], cwd=tmp_path, env=env,
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (

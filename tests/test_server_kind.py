@@ -60,8 +60,7 @@ def _import_with(backend: str, host: str, port: int, user: str) -> str:
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
     env["DJIMPORT_TIMEOUT"] = "2"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                            env=env)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert result.stdout.startswith("ImportError | "), result.stdout + result.stderr
     return result.stdout.strip().split(" | ", 1)[1]
 
