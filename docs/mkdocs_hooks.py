@@ -20,7 +20,7 @@ PUBLISHED = re.compile(r"\]\(https://djimport\.readthedocs\.io/en/latest/(?:([\w
 
 
 def _local(link: re.Match[str]) -> str:
-    return f"]({link[1] + '.md' if link[1] else ''}{link[2] or ''})"
+    return f"]({link[1] or 'index'}.md{link[2] or ''})"
 
 
 def on_files(files: Files, config) -> Files:

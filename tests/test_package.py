@@ -118,7 +118,7 @@ def _site_page(name: str) -> Path:
 def test_the_long_description_renders_and_every_link_works_on_an_index(dist):
     readme_renderer = pytest.importorskip("readme_renderer.markdown")
     with zipfile.ZipFile(_one(dist, "djimport-*.whl")) as wheel:
-        meta = email.message_from_bytes(wheel.read(f"djimport-{version('djimport')}.dist-info/METADATA"))
+        meta = email.message_from_string(wheel.read(f"djimport-{version('djimport')}.dist-info/METADATA").decode())
     html = readme_renderer.render(meta.get_payload(), variant="GFM")
     assert html and ">A 30-second tour<" in html
     parser = _Links()
