@@ -7,6 +7,7 @@ Links are written for the repository (README.md -> docs/reload.md, docs/performa
 
 from __future__ import annotations
 
+import configparser
 import re
 from pathlib import Path
 
@@ -14,9 +15,15 @@ from mkdocs.structure.files import File, Files
 
 ROOT_PAGES = {"README.md": "index.md", "ARCHITECTURE.md": "ARCHITECTURE.md", "BENCHMARKS.md": "BENCHMARKS.md",
               "CHANGELOG.md": "CHANGELOG.md"}
-# The README is also the package's page on PyPI, where only absolute links work: it links the published site
-# (setup.cfg's Documentation URL), and in this site those links are its own pages again.
-PUBLISHED = re.compile(r"\]\(https://djimport\.readthedocs\.io/en/latest/(?:([\w-]+)/)?(#[\w-]+)?\)")
+
+
+def _published(root: Path) -> re.Pattern[str]:
+    """Links to the published site (setup.cfg's Documentation URL). The README is also the package's page on
+    PyPI, where only absolute links work, so it links the site's pages; in this site they are its own again."""
+    metadata = configparser.ConfigParser(interpolation=None)
+    metadata.read(root / "setup.cfg", encoding="utf-8")
+    urls = dict(line.split(" = ", 1) for line in metadata["metadata"]["project_urls"].strip().splitlines())
+    return re.compile(rf"\]\({re.escape(urls['Documentation'])}(?:([\w-]+)/)?(#[\w-]+)?\)")
 
 
 def _local(link: re.Match[str]) -> str:
@@ -25,9 +32,10 @@ def _local(link: re.Match[str]) -> str:
 
 def on_files(files: Files, config) -> Files:
     root = Path(config.config_file_path).parent
+    published = _published(root)
     for source, page in ROOT_PAGES.items():
         text = re.sub(r"\]\(docs/", "](", (root / source).read_text(encoding="utf-8"))
-        files.append(File.generated(config, page, content=PUBLISHED.sub(_local, text)))
+        files.append(File.generated(config, page, content=published.sub(_local, text)))
     return files
 
 

@@ -111,8 +111,11 @@ def _anchors(page: Path) -> set[str]:
 
 
 def _site_page(name: str) -> Path:
-    """The Markdown file a page of the documentation site is made from (docs/mkdocs_hooks.py)."""
-    return ROOT / ("README.md" if not name else f"{name}.md" if name.isupper() else f"docs/{name}.md")
+    """The Markdown file a page of the documentation site is made from (docs/mkdocs_hooks.py adds the README as
+    the home page and the repository's other root pages)."""
+    if not name:
+        return ROOT / "README.md"
+    return ROOT / (f"{name}.md" if name in {"ARCHITECTURE", "BENCHMARKS", "CHANGELOG"} else f"docs/{name}.md")
 
 
 def test_the_long_description_renders_and_every_link_works_on_an_index(dist):
