@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,22 @@ def _serve(backend: str):
         if _required(backend):
             pytest.fail(f"{backend} backend required by DJIMPORT_REQUIRE_BACKENDS but unavailable: {exc}")
         pytest.skip(f"no {backend} server: {exc}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _outside_the_checkout(tmp_path_factory):
+    """The tests test the installed djimport: they run in an empty directory, because a child Python
+    (``python -c``, ``python -m``) puts its working directory first on sys.path, where the checkout's
+    djimport/ would shadow the installed one (tests/test_installed.py checks both)."""
+    compiled = Path(__file__).parent / "djimport" / "__pycache__"
+    fresh = not compiled.exists()
+    checkout = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(checkout)
+    # In a fresh clone (CI's), the checkout's djimport/ compiled means a process of the run imported it.
+    if fresh and compiled.exists() and "TOX_ENV_DIR" in os.environ:
+        pytest.fail(f"a process of this test run imported the checkout's djimport/ (Python wrote {compiled})")
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# The two processes import djimport as this one does: from the working directory (a clone, where the benchmarks
+# run) or the installed package (the test suite, which runs elsewhere); this module from the repository.
+CHILD = f"import runpy, sys; sys.path.append({str(REPO)!r}); runpy.run_module('benchmarks.soak', run_name='__main__')"
 STALE = " was listed"  # in every message of djimport's stale-table error (djimport/_stale.py)
 SCHEMA = "djsoak"
 TTL = 0.05
@@ -158,7 +161,8 @@ def change_loop(job: dict) -> dict:
 def run(server: dict, schema: str, seconds: float, warmup: float, ttl: float = TTL) -> dict:
     """Declare a 20-table pipeline in ``schema`` on ``server`` (host, port, user, password, backend), run the
     reloading and the changing process for ``seconds``, drop the schema; the two processes' reports."""
-    sys.path.insert(0, str(REPO))
+    if str(REPO) not in sys.path:
+        sys.path.append(str(REPO))
     from tests.synthetic import declare_pipeline
 
     connection = _connect(server)
@@ -167,8 +171,7 @@ def run(server: dict, schema: str, seconds: float, warmup: float, ttl: float = T
     try:
         procs = {
             role: subprocess.Popen(
-                [sys.executable, "-m", "benchmarks.soak", "--role", role], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True, cwd=REPO,
+                [sys.executable, "-c", CHILD, "--role", role], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             )
             for role in ("reload", "change")
         }

@@ -17,10 +17,10 @@ import json
 import logging
 import sys
 import warnings
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
+from . import __version__
 from ._api import DIAGRAM_FORMATS, DotNotFound, diagram, load, pipeline_map, resolve, save_diagram
 from ._root import register
 from ._settings import DEFAULT_ROOT
@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Look at the DataJoint schemas of the server named by DataJoint's configuration "
         "(dj_local_conf.json, DJ_HOST, DJ_USER, DJ_PASS, ...).",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('djimport')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-v", "--verbose", action="store_true",
                           help="also show DataJoint's log (\"connected to ...\") and its notices about its set-up "

@@ -192,7 +192,7 @@ def test_two_processes_add_different_tables_at_once(server, small_schemas, tmp_p
     env = {**os.environ, "DJIMPORT_TEST_PASSWORD": server.password}
     procs = [
         subprocess.Popen([sys.executable, "-c", SCRIPT, *args, tag, str(go)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent, env=env)
+                         stderr=subprocess.PIPE, text=True, env=env)
         for tag in "AB"
     ]
     time.sleep(0.5)

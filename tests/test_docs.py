@@ -227,7 +227,6 @@ def test_document_runs_as_written(path, way, server, example, tmp_path):
     name, config = settings(server)
     (tmp_path / name).write_text(json.dumps(config))
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     env["IPYTHONDIR"] = str(tmp_path / ".ipython")
     if way != "exec":
         scripts: dict[str, str] = {}

@@ -39,11 +39,13 @@ def test_after_the_death_two(connection):
 def test_a_private_server_dying_mid_run_stops_the_run_with_one_error_naming_it(backend, tmp_path):
     (tmp_path / "test_dying.py").write_text(DYING_RUN)
     env = {name: value for name, value in os.environ.items() if name not in ("DJIMPORT_TEST_MYSQL", "DJIMPORT_TEST_POSTGRESQL")}
-    env.update(DJIMPORT_TEST_BACKENDS=backend, PYTHONPATH=str(REPO))
+    env["DJIMPORT_TEST_BACKENDS"] = backend
+    # The suite's conftest and tests after site-packages on sys.path, as pytest's --import-mode=append has them.
+    pytest_main = f"import sys; sys.path.append({str(REPO)!r}); import pytest; sys.exit(pytest.main(sys.argv[1:]))"
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+        [sys.executable, "-c", pytest_main, "-p", "conftest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
          "-q", str(tmp_path / "test_dying.py")],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )
     output = run.stdout + run.stderr
     if run.returncode == 0 and " passed" not in output:  # every test skipped: no private server here

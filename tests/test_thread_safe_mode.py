@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -69,8 +68,7 @@ SCRIPT = textwrap.dedent("""
 def test_thread_safe_mode_with_an_instance_per_thread_in_a_fresh_process(university, server, connection):
     env = {**os.environ, "DJ_THREAD_SAFE": "1", "DJIMPORT_TEST_PASSWORD": server.password}
     args = [server.host, str(server.port), server.user, server.backend, university]
-    run = subprocess.run([sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, timeout=120, env=env,
-                         cwd=Path(__file__).parent.parent)
+    run = subprocess.run([sys.executable, "-c", SCRIPT, *args], capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 0, run.stderr
     without_major, students = map(int, run.stdout.split()[-2:])
     expected = connection.query(f"SELECT count(*) FROM {quote(connection, university, 'student')}").fetchone()[0]
