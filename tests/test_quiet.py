@@ -8,14 +8,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from djimport._datajoint import IS_V2
 from tests.test_server_kind import postgresql_address  # noqa: F401  (fixture: the PostgreSQL server over TCP)
 
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(not IS_V2, reason="DataJoint 2.x's notices")
 
@@ -42,7 +40,7 @@ def _stderr_of(server, host: str, port: int, university: str) -> list[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
     env.update(DJIMPORT_TEST_PASSWORD=server.password, DJ_LOG_STREAM="stderr")
     result = subprocess.run([sys.executable, "-c", SCRIPT, host, str(port), server.user, server.backend, university],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+                            capture_output=True, text=True, timeout=120, env=env)
     assert result.stdout == "done\n", result.stdout + result.stderr
     return [line for line in result.stderr.splitlines() if " connected to " not in line]
 
@@ -91,7 +89,7 @@ def test_join_without_lineage_notice_once_per_process(university, server, connec
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJ_")}
     env.update(DJIMPORT_TEST_PASSWORD=server.password, DJ_LOG_STREAM="stderr")
     result = subprocess.run([sys.executable, "-c", joins, server.host, str(server.port), server.user, server.backend,
-                             university], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+                             university], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     said = [line for line in result.stderr.splitlines() if "Semantic check disabled" in line]
     assert len(said) == 1, result.stderr
