@@ -8,6 +8,7 @@ error), DataJoint at the oldest release of the line given (``0.14`` or ``2``) th
 from __future__ import annotations
 
 import configparser
+import itertools
 import sys
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from packaging.requirements import Requirement
 
 def floor(requirement: Requirement, datajoint_line: str) -> str:
     """The lowest release ``requirement`` admits: its ``>=`` bound, or for DataJoint the first admitted
-    ``LINE.N`` (``0.14`` -> 0.14.0, 0.14.1, ...; ``2`` -> 2.0.0, 2.1.0, ...)."""
+    release of the line (``0.14`` -> 0.14.0, 0.14.1, ...; ``2`` -> 2.0.0, 2.0.1, ..., 2.1.0, ...)."""
     if requirement.name == "datajoint":
-        form = f"{datajoint_line}.{{}}" if "." in datajoint_line else f"{datajoint_line}.{{}}.0"
-        candidates = [form.format(n) for n in range(100)]
+        rest = itertools.product(range(30), repeat=3 - len(datajoint_line.split(".")))
+        candidates = [".".join([datajoint_line, *map(str, numbers)]) for numbers in rest]
     else:
         candidates = [spec.version for spec in requirement.specifier if spec.operator == ">="]
     admitted = [version for version in candidates if requirement.specifier.contains(version)]
