@@ -427,9 +427,10 @@ _HEADING_SQL = {
             "COLUMN_DEFAULT AS `Default`, EXTRA AS `Extra`, PRIVILEGES AS `Privileges`, COLUMN_COMMENT AS `Comment` "
             "FROM information_schema.columns WHERE table_schema = %s ORDER BY TABLE_NAME, ORDINAL_POSITION"
         ),
-        # SHOW KEYS, for all tables, in the server's own order of indexes.
+        # SHOW KEYS, for all tables, in the server's own order of indexes (on MariaDB; see _key_order_known).
         "keys": (
-            "SELECT TABLE_NAME AS `_table`, TABLE_NAME AS `Table`, NON_UNIQUE AS `Non_unique`, "
+            "SELECT TABLE_NAME AS `_table`, VERSION() LIKE '%%MariaDB%%' AS `_mariadb`, TABLE_NAME AS `Table`, "
+            "NON_UNIQUE AS `Non_unique`, "
             "INDEX_NAME AS `Key_name`, SEQ_IN_INDEX AS `Seq_in_index`, COLUMN_NAME AS `Column_name`, "
             "COLLATION AS `Collation`, CARDINALITY AS `Cardinality`, SUB_PART AS `Sub_part`, PACKED AS `Packed`, "
             "NULLABLE AS `Null`, INDEX_TYPE AS `Index_type`, COMMENT AS `Comment`, INDEX_COMMENT AS `Index_comment` "
@@ -502,7 +503,23 @@ def heading_rows(connection: Connection, schema: str, kind: str) -> dict[str, li
             table_rows = grouped.setdefault(table, [])
             if table_rows is not None:
                 table_rows.append(row)
+    if kind == "keys" and backend == "mysql":
+        for table, table_rows in grouped.items():
+            if table_rows is not None and not _key_order_known(table_rows):
+                grouped[table] = None
     return grouped
+
+
+def _key_order_known(rows: list[dict]) -> bool:
+    """Whether one table's information_schema.statistics ``rows`` (their ``_mariadb`` column removed) list its
+    indexes in SHOW KEYS's order.
+
+    MariaDB lists them so. MySQL 8 and later list them in an order that depends on the query plan (by index
+    name under some), while SHOW KEYS gives the server's key order (unique ones first, then as created), which
+    information_schema does not show: a table with two secondary indexes or more is left to DataJoint's SHOW KEYS.
+    """
+    mariadb = [row.pop("_mariadb") for row in rows][0]
+    return bool(mariadb) or len({row["Key_name"] for row in rows} - {"PRIMARY"}) < 2
 
 
 def _exact(backend: str, kind: str, row: dict) -> bool:

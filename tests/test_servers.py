@@ -51,7 +51,8 @@ def test_a_private_server_dying_mid_run_stops_the_run_with_one_error_naming_it(b
     if run.returncode == 0 and " passed" not in output:  # every test skipped: no private server here
         pytest.skip(f"no private {backend} server here: {output.strip().splitlines()[-1]}")
     assert run.returncode == pytest.ExitCode.INTERNAL_ERROR, output
-    name = {"mysql": "private MariaDB server", "postgresql": "embedded PostgreSQL server"}[backend]
+    mysql = {"mariadb": "private MariaDB server", "mysql": "private MySQL server"}[servers.MYSQL_FLAVOR]
+    name = {"mysql": mysql, "postgresql": "embedded PostgreSQL server"}[backend]
     assert output.count(f"the {name} at ") == 1, output
     assert "died during the test run; its log " in output, output
     assert "test_after_the_death" not in output and "failed" not in output, output
