@@ -25,7 +25,7 @@ from . import _datajoint
 from ._catalog import column_names, list_tables
 from ._datajoint import DataJointError
 from ._names import quoted
-from ._text import python_name
+from ._text import python_name, visible
 
 logger = logging.getLogger("djimport")
 
@@ -44,7 +44,7 @@ def reload_hint(module_name: str) -> str:
 def _message(context: dict, table: str, what: str) -> str:
     module = context["__name__"]
     quoted = context["__loader__"].quoted(table)
-    return (
+    return visible(
         f"Table {quoted} {what}: it changed since {module} was listed. "
         f"To use the tables as the server has them now: `{reload_hint(module)}`"
     )
@@ -56,7 +56,7 @@ def _gone(cls: type[Any]) -> str:
     loader, module = context["__loader__"], context["__name__"]
     if loader.classes.get(cls.table_name) is cls:
         return _message(context, cls.table_name, "is no longer on the server")
-    return (
+    return visible(
         f"Table {loader.quoted(cls.table_name)} is no longer on the server: it was dropped since {module} was "
         f"listed, and {module} was reloaded without it. This class is left over from before; {module} has no "
         f"class for the table."
@@ -65,7 +65,7 @@ def _gone(cls: type[Any]) -> str:
 
 def _schema_gone(context: dict) -> str:
     loader, module = context["__loader__"], context["__name__"]
-    return (
+    return visible(
         f"Schema {loader.quoted()} is no longer on the server: it was dropped since {module} was listed. "
         f"Its tables cannot be used any more, and importing or reloading {module} fails until the schema is "
         f"declared again."

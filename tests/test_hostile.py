@@ -468,3 +468,14 @@ def test_reload_hint_names_the_module_as_a_literal(corpus):
     tree = ast.parse(reload_hint(name))
     literals = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)]
     assert literals == [name]
+
+
+def test_stale_table_errors_show_names_visibly(corpus, connection):
+    module = load(corpus.evil)
+    texts = module.__loader__.classes["texts"]
+    connection.query(f"DROP TABLE {corpus.q(corpus.evil, 'texts')}")  # a colleague, within the TTL
+    with pytest.raises(Exception, match="is no longer on the server") as raised:
+        len(texts())
+    shown_cleanly(str(raised.value))
+    assert _text.visible(corpus.evil) in str(raised.value)
+    no_marker()
