@@ -9,13 +9,13 @@ The code's layers are described in ARCHITECTURE.md.
 __version__ = "0.1.0"
 
 from ._api import (
-    DotNotFound, add_objects, create_tables, diagram, invalidate_caches, load, mount, pipeline_map, save_diagram,
-    set_ttl, table, unmount,
+    DotNotFound, add_objects, create_tables, diagram, invalidate_caches, load, mount, pipeline_map, preload,
+    save_diagram, set_ttl, table, unmount,
 )
 from ._finder import Installation, install
 from ._settings import DEFAULT_TTL
 
 __all__ = [
     "DEFAULT_TTL", "DotNotFound", "Installation", "add_objects", "create_tables", "diagram", "install",
-    "invalidate_caches", "load", "mount", "pipeline_map", "save_diagram", "set_ttl", "table", "unmount",
+    "invalidate_caches", "load", "mount", "pipeline_map", "preload", "save_diagram", "set_ttl", "table", "unmount",
 ]

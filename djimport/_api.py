@@ -56,6 +56,16 @@ def resolve(module: types.ModuleType | str, caller: str = "expected") -> SchemaM
     return module
 
 
+def preload(pattern: str = "*") -> list[str]:
+    """List the tables of every schema of ``djschemas`` whose name matches ``pattern`` (``"lab_*"``, as
+    :func:`fnmatch.fnmatchcase`) in one query: importing them within the TTL then asks the server nothing.
+    Returns the names matched, sorted."""
+    if not isinstance(pattern, str):
+        raise TypeError(f"pattern must be a string such as 'lab_*', got {pattern!r}")
+    importlib.import_module(DEFAULT_ROOT)  # registers the root
+    return roots[DEFAULT_ROOT].preload(pattern)
+
+
 def invalidate_caches() -> None:
     """Forget every cached schema and table listing; the next import or reload asks the server."""
     finder.invalidate_caches()

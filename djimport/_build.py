@@ -115,6 +115,7 @@ def _update(
     namespace["schema"] = schema
     state.server = _datajoint.describe(connection)
     state.listing = listing
+    _headings.listed(connection, state.schema, frozenset(names))
     refresh_summary(state, namespace)
     if altered:  # heading rows read before this listing predate the change it shows: read them again on next use
         _headings.forget(connection, state.schema)

@@ -68,17 +68,27 @@ class Listings:
         """Rows of the tables in ``schema``, or None if there is no such schema."""
         return self._cached(("tables", schema), lambda: self._fetch_tables(schema))
 
+    def keep_tables(self, listings: dict[str, tuple | None]) -> None:
+        """Keep the table rows of each schema given (None: no such schema), as :meth:`tables` would have read them."""
+        with self.lock:
+            cache = self._store()
+            for schema, listing in listings.items():
+                cache[("tables", schema)] = listing
+
     def columns(self, schema: str, table: str, fetch: Callable[[], frozenset[str]]) -> frozenset[str]:
         """The column names of table ``schema.table``, read by ``fetch()`` at most once per TTL."""
         return self._cached(("columns", schema, table), fetch)
 
+    def _store(self) -> Any:
+        if self._cache is None:
+            from cachetools import TTLCache  # with the first listing: not at start-up
+
+            self._cache = TTLCache(_MAXSIZE, self._ttl, timer=self._timer)
+        return self._cache
+
     def _cached(self, key: Hashable, fetch: Callable[[], Any]) -> Any:
         with self.lock:
-            if self._cache is None:
-                from cachetools import TTLCache  # with the first listing: not at start-up
-
-                self._cache = TTLCache(_MAXSIZE, self._ttl, timer=self._timer)
-            cache = self._cache
+            cache = self._store()
             try:
                 return cache[key]
             except KeyError:

@@ -269,20 +269,35 @@ def unusable_schema_name(connection: Connection, name: str) -> str | None:
 
 def list_tables(connection: Connection, schema: str) -> tuple[TableRow, ...] | None:
     """The tables of ``schema`` sorted by name, or None when the schema does not exist."""
-    if unusable_schema_name(connection, schema):
-        return None
+    return list_tables_of(connection, [schema])[schema]
+
+
+def list_tables_of(connection: Connection, schemas: list[str]) -> dict[str, tuple[TableRow, ...] | None]:
+    """The tables of each of ``schemas`` (as :func:`list_tables`) in one query, none for no schema.
+
+    The statement repeats the one-schema listing for each schema (a UNION ALL): MariaDB reads information_schema
+    for the schemas named only when each is a constant, and the rows are the very rows of one schema's listing.
+    """
+    usable = [schema for schema in dict.fromkeys(schemas) if not unusable_schema_name(connection, schema)]
     sql = _sql(connection, "tables")
-    rows = query(connection, sql, (schema,) * sql.count("%s"))  # the name, wherever the SQL needs it
-    # The server may compare names case-insensitively; a schema is only ours when spelled exactly.
-    rows = [row for row in rows if row[0] == schema]
-    if not rows:
-        return None
-    return tuple(
-        sorted(
-            TableRow(name, comment or "", kind == "VIEW", str(fingerprint))
-            for _, name, comment, kind, fingerprint in rows if name is not None
-        )
-    )
+    rows = query(
+        connection, " UNION ALL ".join([sql] * len(usable)),
+        tuple(schema for schema in usable for _ in range(sql.count("%s"))),
+    ) if usable else []
+    # The server may compare names case-insensitively: a schema is only ours when spelled exactly, and a branch
+    # may then give the rows of another schema named, again.
+    by_schema: dict[str, set[tuple]] = {}
+    for row in rows:
+        by_schema.setdefault(row[0], set()).add(tuple(row))
+    return {
+        schema: tuple(
+            sorted(
+                TableRow(name, comment or "", kind == "VIEW", str(fingerprint))
+                for _, name, comment, kind, fingerprint in by_schema[schema] if name is not None
+            )
+        ) if schema in by_schema else None
+        for schema in schemas
+    }
 
 
 def table_exists(connection: Connection, schema: str, table: str) -> bool:
@@ -412,102 +427,171 @@ def count_rows(connection: Connection, schema: str, tables: list[str]) -> dict[s
     return {table: int(count) for table, count in query(connection, sql, tuple(tables))}
 
 
-# The rows DataJoint reads to load one table's heading, for every table of a schema at once:
-# each kind is one round trip, in the shape of DataJoint's own per-table statement for it.
-# Rows are grouped by their `_table` column (which is removed), else by the column named in _HEADING_TABLE.
-_HEADING_SQL = {
+# The rows DataJoint reads to load one table's heading, for every table of a schema at once and every kind in one
+# round trip: each kind is one branch of a UNION ALL, in the shape of DataJoint's own per-table statement for it.
+# A branch's columns have slots of their own (each keeps its type: one column of a UNION has one type), the
+# other kinds' slots are NULL; a kind with `star` also gives every column of its table `t` (whose count differs
+# by server), which the other branches pad with an empty `t` of the same view. A branch's ORDER BY holds only
+# with a LIMIT on MySQL; a kind without `order` gives the server's own order, as DataJoint's statement does.
+class _Kind(NamedTuple):
+    source: str  # FROM, aliased `x` (`t`, the view of `star`, is the other branches' padding)
+    where: str  # the schema as %s
+    columns: tuple[tuple[str, str], ...] = ()  # (SQL expression, the name DataJoint's statement gives it)
+    order: str = ""
+    star: str = ""  # the view whose every column the row gives as `t.*`, if any
+    table: str = "x.table_name"  # the expression naming the row's table
+
+
+_MYSQL_MARIADB = ("VERSION() LIKE '%%MariaDB%%'", "_mariadb")
+_MYSQL_TABLES = _Kind("information_schema.tables AS t", "t.table_schema = %s", star="information_schema.tables",
+                      table="t.table_name")
+_HEADING_KINDS: dict[str, dict[str, _Kind]] = {
     "mysql": {
-        # SHOW takes no parameters: the schema name goes in as a quoted identifier.
-        "table_status": "SHOW TABLE STATUS FROM {schema}",
-        "table_info": "SELECT * FROM information_schema.tables WHERE table_schema = %s",
+        "table_status": _MYSQL_TABLES,  # SHOW TABLE STATUS, from the view it shows (see _show_status_name)
+        "table_info": _MYSQL_TABLES,
         # SHOW FULL COLUMNS, for all tables; MariaDB quotes defaults here (see _show_default).
-        "columns": (
-            "SELECT TABLE_NAME AS `_table`, VERSION() LIKE '%%MariaDB%%' AS `_mariadb`, COLUMN_NAME AS `Field`, "
-            "COLUMN_TYPE AS `Type`, COLLATION_NAME AS `Collation`, IS_NULLABLE AS `Null`, COLUMN_KEY AS `Key`, "
-            "COLUMN_DEFAULT AS `Default`, EXTRA AS `Extra`, PRIVILEGES AS `Privileges`, COLUMN_COMMENT AS `Comment` "
-            "FROM information_schema.columns WHERE table_schema = %s ORDER BY TABLE_NAME, ORDINAL_POSITION"
+        "columns": _Kind(
+            "information_schema.columns AS x", "x.table_schema = %s",
+            (_MYSQL_MARIADB, *((f"x.{column}", name) for column, name in (
+                ("COLUMN_NAME", "Field"), ("COLUMN_TYPE", "Type"), ("COLLATION_NAME", "Collation"),
+                ("IS_NULLABLE", "Null"), ("COLUMN_KEY", "Key"), ("COLUMN_DEFAULT", "Default"), ("EXTRA", "Extra"),
+                ("PRIVILEGES", "Privileges"), ("COLUMN_COMMENT", "Comment")))),
+            order="x.TABLE_NAME, x.ORDINAL_POSITION",
         ),
         # SHOW KEYS, for all tables, in the server's own order of indexes (on MariaDB; see _key_order_known).
-        "keys": (
-            "SELECT TABLE_NAME AS `_table`, VERSION() LIKE '%%MariaDB%%' AS `_mariadb`, TABLE_NAME AS `Table`, "
-            "NON_UNIQUE AS `Non_unique`, "
-            "INDEX_NAME AS `Key_name`, SEQ_IN_INDEX AS `Seq_in_index`, COLUMN_NAME AS `Column_name`, "
-            "COLLATION AS `Collation`, CARDINALITY AS `Cardinality`, SUB_PART AS `Sub_part`, PACKED AS `Packed`, "
-            "NULLABLE AS `Null`, INDEX_TYPE AS `Index_type`, COMMENT AS `Comment`, INDEX_COMMENT AS `Index_comment` "
-            "FROM information_schema.statistics WHERE table_schema = %s"
+        "keys": _Kind(
+            "information_schema.statistics AS x", "x.table_schema = %s",
+            (_MYSQL_MARIADB, *((f"x.{column}", name) for column, name in (
+                ("TABLE_NAME", "Table"), ("NON_UNIQUE", "Non_unique"), ("INDEX_NAME", "Key_name"),
+                ("SEQ_IN_INDEX", "Seq_in_index"), ("COLUMN_NAME", "Column_name"), ("COLLATION", "Collation"),
+                ("CARDINALITY", "Cardinality"), ("SUB_PART", "Sub_part"), ("PACKED", "Packed"), ("NULLABLE", "Null"),
+                ("INDEX_TYPE", "Index_type"), ("COMMENT", "Comment"), ("INDEX_COMMENT", "Index_comment")))),
         ),
-        "primary_key": (
-            "SELECT TABLE_NAME AS `_table`, COLUMN_NAME AS column_name FROM information_schema.key_column_usage "
-            "WHERE table_schema = %s AND constraint_name = 'PRIMARY' ORDER BY TABLE_NAME, ordinal_position"
+        "primary_key": _Kind(
+            "information_schema.key_column_usage AS x", "x.table_schema = %s AND x.constraint_name = 'PRIMARY'",
+            (("x.COLUMN_NAME", "column_name"),),
+            order="x.TABLE_NAME, x.ordinal_position",
         ),
-        "indexes": (
-            "SELECT TABLE_NAME AS `_table`, INDEX_NAME AS index_name, COLUMN_NAME AS column_name, "
-            "NON_UNIQUE AS non_unique, SEQ_IN_INDEX AS seq_in_index FROM information_schema.statistics "
-            "WHERE table_schema = %s AND index_name != 'PRIMARY' ORDER BY TABLE_NAME, index_name, seq_in_index"
+        "indexes": _Kind(
+            "information_schema.statistics AS x", "x.table_schema = %s AND x.index_name != 'PRIMARY'",
+            (("x.INDEX_NAME", "index_name"), ("x.COLUMN_NAME", "column_name"), ("x.NON_UNIQUE", "non_unique"),
+             ("x.SEQ_IN_INDEX", "seq_in_index")),
+            order="x.TABLE_NAME, x.index_name, x.seq_in_index",
         ),
-        "lineage": "SELECT table_name AS `_table`, attribute_name, lineage FROM {schema}.`~lineage`",
+        "lineage": _Kind("{schema}.`~lineage` AS x", "", (("x.attribute_name", "attribute_name"), ("x.lineage", "lineage"))),
     },
     # DataJoint 2.x's PostgreSQL statements (adapters/postgres.py) name one table by '<schema>.<table>'::regclass;
     # joining pg_class on the names instead gives the same comments for every name, odd ones included.
+    # PostgreSQL types a UNION's columns two branches at a time (two NULLs make text): numbers are cast.
     "postgresql": {
-        "table_info": (
-            "SELECT t.table_name AS _table, t.*, obj_description(c.oid, 'pg_class') AS table_comment "
-            "FROM information_schema.tables AS t "
-            "JOIN pg_catalog.pg_namespace AS n ON n.nspname = t.table_schema "
-            "JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relname = t.table_name "
-            "WHERE t.table_schema = %s"
+        "table_info": _Kind(
+            "information_schema.tables AS t JOIN pg_catalog.pg_namespace AS n ON n.nspname = t.table_schema "
+            "JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relname = t.table_name",
+            "t.table_schema = %s",
+            (("obj_description(c.oid, 'pg_class')", "table_comment"),),
+            star="information_schema.tables", table="t.table_name",
         ),
-        "columns": (
-            "SELECT c.table_name AS _table, c.column_name, c.data_type, c.udt_name, c.is_nullable, c.column_default, "
-            "c.character_maximum_length, c.numeric_precision, c.numeric_scale, d.description AS column_comment "
-            "FROM information_schema.columns AS c "
-            "JOIN pg_catalog.pg_namespace AS n ON n.nspname = c.table_schema "
-            "JOIN pg_catalog.pg_class AS r ON r.relnamespace = n.oid AND r.relname = c.table_name "
+        "columns": _Kind(
+            "information_schema.columns AS x "
+            "JOIN pg_catalog.pg_namespace AS n ON n.nspname = x.table_schema "
+            "JOIN pg_catalog.pg_class AS r ON r.relnamespace = n.oid AND r.relname = x.table_name "
             # what col_description(oid, position) looks up, as a join: a function call per row costs 10 times more
             "LEFT JOIN pg_catalog.pg_description AS d "
-            "ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = c.ordinal_position "
-            "WHERE c.table_schema = %s ORDER BY c.table_name, c.ordinal_position"
+            "ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = x.ordinal_position",
+            "x.table_schema = %s",
+            (*((f"x.{name}::text", name) for name in (
+                "column_name", "data_type", "udt_name", "is_nullable", "column_default")),
+             *((f"x.{name}::integer", name) for name in (
+                 "character_maximum_length", "numeric_precision", "numeric_scale")),
+             ("d.description", "column_comment")),
+            order="x.table_name, x.ordinal_position",
         ),
-        "primary_key": (
-            "SELECT k.table_name AS _table, k.column_name FROM information_schema.key_column_usage AS k "
-            "WHERE k.table_schema = %s AND (k.table_name, k.constraint_name) IN ("
+        "primary_key": _Kind(
+            "information_schema.key_column_usage AS x",
+            "x.table_schema = %s AND (x.table_name, x.constraint_name) IN ("
             "SELECT c.table_name, c.constraint_name FROM information_schema.table_constraints AS c "
-            "WHERE c.table_schema = %s AND c.constraint_type = 'PRIMARY KEY') "
-            "ORDER BY k.table_name, k.ordinal_position"
+            "WHERE c.table_schema = %s AND c.constraint_type = 'PRIMARY KEY')",
+            (("x.column_name::text", "column_name"),),
+            order="x.table_name, x.ordinal_position",
         ),
         # DataJoint's statement has no ORDER BY either.
-        "indexes": "SELECT tablename AS _table, indexname, indexdef FROM pg_catalog.pg_indexes WHERE schemaname = %s",
-        "lineage": 'SELECT table_name AS _table, attribute_name, lineage FROM {schema}."~lineage"',
+        "indexes": _Kind(
+            "pg_catalog.pg_indexes AS x", "x.schemaname = %s",
+            (("x.indexname::text", "indexname"), ("x.indexdef", "indexdef")), table="x.tablename",
+        ),
+        "lineage": _Kind('{schema}."~lineage" AS x', "", (("x.attribute_name::text", "attribute_name"),
+                                                          ("x.lineage::text", "lineage"))),
     },
 }
-_HEADING_TABLE = {"table_status": "Name", "table_info": "TABLE_NAME"}  # MySQL's rows that name their table
+_NULL = {"mysql": {}, "postgresql": {"integer": "NULL::integer"}}
+_ALL_ROWS = {"mysql": " LIMIT 18446744073709551615", "postgresql": ""}  # what keeps a branch's ORDER BY
 
 
-def heading_rows(connection: Connection, schema: str, kind: str) -> dict[str, list[dict] | None] | None:
-    """Rows of ``kind`` for every table of ``schema``: table name -> rows, None for a table whose
-    rows cannot be given exactly as DataJoint's per-table statement would. A table missing from
-    the result has no rows of that kind. Returns None when the backend has no such statement."""
+def heading_statement(backend: str, kinds: tuple[str, ...]) -> str:
+    """The one statement that reads the heading rows of ``kinds`` for every table of a schema (``{schema}`` for
+    its quoted name, ``%s`` for it as a parameter)."""
+    specs = [_HEADING_KINDS[backend][kind] for kind in kinds]
+    star = next((spec.star for spec in specs if spec.star), "")
+    branches = []
+    for number, spec in enumerate(specs):
+        slots = [
+            f"{expression if other == number else _null(backend, expression)} AS _{other}_{slot}"
+            for other, other_spec in enumerate(specs) for slot, (expression, _) in enumerate(other_spec.columns)
+        ]
+        select = ", ".join([f"'{kinds[number]}' AS _kind", f"{spec.table} AS _table", *(["t.*"] if star else []), *slots])
+        source = spec.source
+        if star and not spec.star:  # the columns of `t`, all NULL, from an empty read of the same view
+            source += f" LEFT JOIN (SELECT * FROM {star} WHERE table_schema = %s LIMIT 0) AS t ON TRUE"
+        where = f" WHERE {spec.where}" if spec.where else ""
+        order = f" ORDER BY {spec.order}{_ALL_ROWS[backend]}" if spec.order else ""
+        branches.append(f"(SELECT {select} FROM {source}{where}{order})")
+    return " UNION ALL ".join(branches)
+
+
+def _null(backend: str, expression: str) -> str:
+    """A NULL of the type ``expression`` has where a backend needs it said (``x.n::integer``)."""
+    return _NULL[backend].get(expression.rpartition("::")[2], "NULL") if "::" in expression else "NULL"
+
+
+def heading_rows(
+    connection: Connection, schema: str, kinds: tuple[str, ...]
+) -> dict[str, dict[str, list[dict] | None]] | None:
+    """Rows of each of ``kinds`` for every table of ``schema``, in one statement: kind -> table name -> rows,
+    None for a table whose rows cannot be given exactly as DataJoint's per-table statement would. A table
+    missing from a kind has no rows of that kind. Returns None when the backend has no such statements."""
     backend = _datajoint.backend(connection)
-    sql = _HEADING_SQL.get(backend, {}).get(kind)
-    if sql is None:
+    if not all(kind in _HEADING_KINDS.get(backend, {}) for kind in kinds):
         return None
-    if "{schema}" in sql:
-        sql = sql.format(schema=quoted(backend, schema))
+    sql = heading_statement(backend, kinds).replace("{schema}", quoted(backend, schema))
     rows = query(connection, sql, (schema,) * sql.count("%s"), as_dict=True)
-    grouped: dict[str, list[dict] | None] = {}
+    numbers = {kind: number for number, kind in enumerate(kinds)}
+    grouped: dict[str, dict[str, list[dict] | None]] = {kind: {} for kind in kinds}
     for row in rows:
-        table = row.pop("_table") if "_table" in row else row[_HEADING_TABLE[kind]]
-        if not _exact(backend, kind, row):
-            grouped[table] = None
+        kind, table = row["_kind"], row["_table"]
+        spec = _HEADING_KINDS[backend][kind]
+        given = {name: value for name, value in row.items() if name[0] != "_"} if spec.star else {}
+        if kind == "table_status":
+            given = {_show_status_name(name): value for name, value in given.items() if _show_status_name(name)}
+        given.update((name, row[f"_{numbers[kind]}_{slot}"]) for slot, (_, name) in enumerate(spec.columns))
+        if not _exact(backend, kind, given):
+            grouped[kind][table] = None
         else:
-            table_rows = grouped.setdefault(table, [])
+            table_rows = grouped[kind].setdefault(table, [])
             if table_rows is not None:
-                table_rows.append(row)
-    if kind == "keys" and backend == "mysql":
-        for table, table_rows in grouped.items():
+                table_rows.append(given)
+    if "keys" in grouped and backend == "mysql":
+        for table, table_rows in grouped["keys"].items():
             if table_rows is not None and not _key_order_known(table_rows):
-                grouped[table] = None
+                grouped["keys"][table] = None
     return grouped
+
+
+def _show_status_name(column: str) -> str | None:
+    """The name SHOW TABLE STATUS gives a column of information_schema.tables (``TABLE_ROWS`` -> ``Rows``), None
+    for those it does not show."""
+    if column.upper() in ("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_TYPE"):
+        return None
+    return re.sub("^TABLE_", "", column.upper()).capitalize()
 
 
 def _key_order_known(rows: list[dict]) -> bool:

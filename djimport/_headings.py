@@ -2,7 +2,7 @@
 
 DataJoint loads a table's heading with 3 (0.14) or 7 (2.x) statements of its own. A table of an
 imported module has a :class:`SchemaHeading`, which loads through its schema's
-:class:`SchemaHeadings`: the rows of every table are read with one statement per kind
+:class:`SchemaHeadings`: the rows of every table and every kind are read with one statement
 (:func:`._catalog.heading_rows`) and DataJoint's per-table statements (:func:`._datajoint.heading_statements`)
 are answered from them, by their exact text. This is the one module besides :mod:`._datajoint` that
 touches a DataJoint private: it overrides ``Heading._init_from_database``.
@@ -29,7 +29,7 @@ class SchemaHeadings:
 
     DataJoint loads a heading with 3 (0.14) or 7 (2.x) statements for one table.
     When the first heading of the schema is needed, the rows of every table are
-    read with one statement per kind (3 on 0.14, 5 on 2.x) and DataJoint's own
+    read with one statement (every kind of row) and DataJoint's own
     per-table statements are answered from them: the very statement text, so
     that anything else (a row that cannot be reproduced exactly, another
     backend) goes to the server as usual. Rows are as fresh as the listings:
@@ -45,6 +45,7 @@ class SchemaHeadings:
         self._shared: dict[tuple, list[dict] | None] = {}  # asked for every table
         self._read_at: float | None = None
         self._tables: frozenset[str] | None = None  # the tables of the last read, if it succeeded
+        self._listed: frozenset[str] = frozenset()
 
     def answer(self, sql: str, args: tuple) -> list[dict] | None:
         """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
@@ -72,24 +73,30 @@ class SchemaHeadings:
         with self.lock:
             self._answers, self._shared, self._read_at, self._tables = {}, {}, None, None
 
+    def listed(self, tables: frozenset[str]) -> None:
+        """Tell which tables the schema's latest listing holds (whether to read ``~lineage``)."""
+        self._listed = tables
+
     def _read(self) -> None:
         self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
         statements = _datajoint.heading_statements(self.connection, self.database)
         first = next(iter(statements))  # the kind that lists every table
+        # ~lineage is read only when listed (a table that is not there fails the whole statement); one made
+        # since shows in the first kind's rows, and DataJoint then asks for its lineage itself.
+        kinds = tuple(kind for kind in statements if kind != "lineage" or "~lineage" in self._listed)
         try:
-            tables = heading_rows(self.connection, self.database, first)
-            if tables is None:
-                return  # a backend without these statements: DataJoint asks table by table
-            kinds = [kind for kind in statements if kind != first and (kind != "lineage" or "~lineage" in tables)]
-            rows = {first: tables, **{kind: heading_rows(self.connection, self.database, kind) for kind in kinds}}
+            rows = heading_rows(self.connection, self.database, kinds)
         except (DataJointError, _datajoint.driver_error(self.connection)) as exc:
             # DataJoint's own statements will meet (and report) the same problem.
             logger.debug("headings of `%s` not read together: %s", self.database, exc)
             return
+        if rows is None:
+            return  # a backend without these statements: DataJoint asks table by table
+        tables = rows[first]
         self._tables = frozenset(tables)
         for kind, by_table in rows.items():
             for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
-                answer = by_table.get(table, []) if by_table is not None else None
+                answer = by_table.get(table, [])
                 if answer is not None:
                     self._answers[_key(statements[kind](table), (table,) if kind == "lineage" else ())] = answer
         probe = _datajoint.lineage_probe(self.connection, self.database)
@@ -207,6 +214,13 @@ def table_info(module_name: str, table_name: str) -> TableInfo:
 def track(connection: Connection, database: str, ttl: Callable[[], float]) -> None:
     """Read the headings of ``database``'s tables together from now on, again when older than ``ttl()`` seconds."""
     _schema_headings(connection)[database] = SchemaHeadings(connection, database, ttl)
+
+
+def listed(connection: Connection, database: str, tables: frozenset[str]) -> None:
+    """Tell the headings of ``database`` which tables its latest listing holds."""
+    headings = _schema_headings(connection).get(database)
+    if headings is not None:
+        headings.listed(tables)
 
 
 def forget(connection: Connection, database: str) -> None:
