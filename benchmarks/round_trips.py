@@ -2,6 +2,7 @@
 ``dj.VirtualModule``, through the latency proxy.
 
     python -m benchmarks.round_trips [--backend postgresql] [--sizes 10 50 300] [--latencies 0 50] [--runs 5]
+    python -m benchmarks.round_trips --profile 300   # where djimport's own time goes at N = 300, +0 ms
 
 Each row is the median of ``--runs`` fresh processes (each already connected) with its range; a
 VirtualModule row whose first run takes over 20 s is run once (its ``runs`` column says so): at
@@ -49,9 +50,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 300])
     parser.add_argument("--latencies", type=float, nargs="+", default=[0, 50])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", type=int, metavar="N", help="print cProfile's statistics of djimport at N tables")
     args = parser.parse_args()
     backend = BACKENDS[args.backend].private()
     try:
+        if args.profile:
+            _declare(backend, [args.profile])
+            with _proxies(backend, [0]) as ports:
+                job = {**backend.job(), "mode": "first", "tool": "djimport", "schema": _schema(args.profile),
+                       "proxy_port": ports[0], "profile": True}
+                _child(job)  # bytecode compiled, server caches warm
+                print(_child(job)["profile"])
+            return
         _declare(backend, args.sizes)
         print("| N | latency | tool | runs | median | range | statements |\n|---|---:|---|---:|---:|---:|---:|")
         with _proxies(backend, [int(ms) if ms == int(ms) else ms for ms in args.latencies]) as ports:

@@ -6,6 +6,7 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any, NamedTuple
 
@@ -59,8 +60,20 @@ def statement_lock(connection: Connection) -> RLock:
 def query(connection: Connection, sql: str, args: Any = (), as_dict: bool = False) -> list:
     """The rows of one statement, sent through DataJoint's connection under :func:`statement_lock`."""
     with statement_lock(connection):
-        _datajoint.ensure_open(connection)
-        return connection.query(sql, args, as_dict=as_dict).fetchall()
+        return send(connection, sql, args, as_dict).fetchall()
+
+
+def _described_query(connection: Connection, sql: str, args: Any = ()) -> tuple[list[str], list[tuple]]:
+    """The column names and the rows of one statement, as :func:`query`."""
+    with statement_lock(connection):
+        cursor = send(connection, sql, args)
+        return [column[0] for column in cursor.description], cursor.fetchall()
+
+
+def send(connection: Connection, sql: str, args: Any = (), as_dict: bool = False) -> Any:
+    """The cursor of one statement: every statement djimport writes goes out here (under :func:`statement_lock`)."""
+    _datajoint.ensure_open(connection)
+    return connection.query(sql, args, as_dict=as_dict)
 
 
 _SQL = {
@@ -104,13 +117,13 @@ _SQL = {
         "column_names": (
             "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s"
         ),
-        # Every schema with its base tables, for `djimport list`.
+        # Every schema, then the base tables of each, for `djimport list` and the map (a UNION: see "columns").
         "all_tables": (
-            "SELECT s.schema_name, t.table_name "
-            "FROM information_schema.schemata AS s "
-            "LEFT JOIN information_schema.tables AS t "
-            "ON t.table_schema = s.schema_name AND t.table_type = 'BASE TABLE' "
-            "WHERE s.schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
+            "SELECT schema_name, NULL FROM information_schema.schemata "
+            "WHERE schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys') "
+            "UNION ALL SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys') "
+            "AND table_type = 'BASE TABLE'"
         ),
         # All primary-key and foreign-key columns of the schemas named (a tuple: PyMySQL writes it as
         # a parenthesized list) in one round trip; rows are (schema, table, constraint, column,
@@ -572,16 +585,23 @@ def heading_rows(
     if not all(kind in _HEADING_KINDS.get(backend, {}) for kind in kinds):
         return None
     sql = heading_statement(backend, kinds).replace("{schema}", quoted(backend, schema))
-    rows = query(connection, sql, (schema,) * sql.count("%s"), as_dict=True)
-    numbers = {kind: number for number, kind in enumerate(kinds)}
+    names, rows = _described_query(connection, sql, (schema,) * sql.count("%s"))
+    # Each kind's (name DataJoint gives it, position in the row), computed once: tuples, not dicts, per row.
+    star = [(name, position) for position, name in enumerate(names) if name[0] != "_"]
+    columns = {}
+    for number, kind in enumerate(kinds):
+        spec = _HEADING_KINDS[backend][kind]
+        given = star if spec.star else []
+        if kind == "table_status":
+            given = [(_show_status_name(name), position) for name, position in given if _show_status_name(name)]
+        slots = [(name, names.index(f"_{number}_{slot}")) for slot, (_, name) in enumerate(spec.columns)]
+        columns[kind] = ([name for name, _ in given + slots], operator.itemgetter(*(p for _, p in given + slots)))
     grouped: dict[str, dict[str, list[dict] | None]] = {kind: {} for kind in kinds}
     for row in rows:
-        kind, table = row["_kind"], row["_table"]
-        spec = _HEADING_KINDS[backend][kind]
-        given = {name: value for name, value in row.items() if name[0] != "_"} if spec.star else {}
-        if kind == "table_status":
-            given = {_show_status_name(name): value for name, value in given.items() if _show_status_name(name)}
-        given.update((name, row[f"_{numbers[kind]}_{slot}"]) for slot, (_, name) in enumerate(spec.columns))
+        kind, table = row[0], row[1]
+        kind_names, pick = columns[kind]
+        values = pick(row)
+        given = dict(zip(kind_names, values if len(kind_names) > 1 else (values,)))
         if not _exact(backend, kind, given):
             grouped[kind][table] = None
         else:

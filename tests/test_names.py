@@ -66,7 +66,7 @@ class Sent(list):
 def sent_sql(monkeypatch):
     """The text of every statement djimport sends (they still go to the real server)."""
     sent = Sent()
-    real = _catalog.query
+    real = _catalog.send
 
     def spy(connection, sql, *args, **kwargs):
         sent.append(sql)
@@ -76,7 +76,7 @@ def sent_sql(monkeypatch):
             sent.refused.append((sql, exc))
             raise
 
-    monkeypatch.setattr(_catalog, "query", spy)
+    monkeypatch.setattr(_catalog, "send", spy)
     return sent
 
 
