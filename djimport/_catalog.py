@@ -6,7 +6,6 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 
 from __future__ import annotations
 
-import operator
 import re
 from typing import Any, NamedTuple
 
@@ -75,6 +74,31 @@ def send(connection: Connection, sql: str, args: Any = (), as_dict: bool = False
     _datajoint.ensure_open(connection)
     return connection.query(sql, args, as_dict=as_dict)
 
+
+# PostgreSQL's listing of the schemas that match {schema}. Each table's fingerprint: an MD5 of its oid (a table
+# dropped and declared again has a new one), columns with their defaults and comments, indexes and constraints,
+# from the catalogs' indexes on oid. Raw catalog columns only: functions that open a relation (pg_get_expr,
+# pg_get_indexdef) fail on one dropped meanwhile.
+_PG_TABLES = (
+    "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class'), "
+    "CASE WHEN c.relkind IN ('v', 'm') THEN 'VIEW' ELSE 'BASE TABLE' END, "
+    "md5(concat_ws('|', c.oid, "
+    "(SELECT string_agg(concat_ws(',', a.attnum, quote_ident(a.attname), a.atttypid, a.atttypmod, "
+    "a.attnotnull, quote_nullable(d.adbin::text), quote_nullable(ds.description)), ';' "
+    "ORDER BY a.attnum) FROM pg_catalog.pg_attribute AS a "
+    "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "LEFT JOIN pg_catalog.pg_description AS ds ON ds.objoid = a.attrelid "
+    "AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum "
+    "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
+    "(SELECT string_agg(concat_ws(',', i.indexrelid, i.indkey, i.indisunique, i.indisprimary, "
+    "quote_nullable(i.indexprs::text), quote_nullable(i.indpred::text)), ';' ORDER BY i.indexrelid) "
+    "FROM pg_catalog.pg_index AS i WHERE i.indrelid = c.oid), "
+    "(SELECT string_agg(concat_ws(',', quote_ident(k.conname), k.contype, k.conkey, k.confrelid, k.confkey), "
+    "';' ORDER BY k.conname) FROM pg_catalog.pg_constraint AS k WHERE k.conrelid = c.oid))) "
+    "FROM pg_catalog.pg_namespace AS n "
+    "LEFT JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+    "WHERE n.nspname {schema} AND has_schema_privilege(n.oid, 'USAGE')"
+)
 
 _SQL = {
     "mysql": {
@@ -165,29 +189,9 @@ _SQL = {
             "WHERE left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public') "
             "AND has_schema_privilege(oid, 'USAGE')"
         ),
-        # Each table's fingerprint: an MD5 of its oid (a table dropped and declared again has a new one), columns
-        # with their defaults and comments, indexes and constraints, from the catalogs' indexes on oid. Raw catalog
-        # columns only: functions that open a relation (pg_get_expr, pg_get_indexdef) fail on one dropped meanwhile.
-        "tables": (
-            "SELECT n.nspname, c.relname, obj_description(c.oid, 'pg_class'), "
-            "CASE WHEN c.relkind IN ('v', 'm') THEN 'VIEW' ELSE 'BASE TABLE' END, "
-            "md5(concat_ws('|', c.oid, "
-            "(SELECT string_agg(concat_ws(',', a.attnum, quote_ident(a.attname), a.atttypid, a.atttypmod, "
-            "a.attnotnull, quote_nullable(d.adbin::text), quote_nullable(ds.description)), ';' "
-            "ORDER BY a.attnum) FROM pg_catalog.pg_attribute AS a "
-            "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-            "LEFT JOIN pg_catalog.pg_description AS ds ON ds.objoid = a.attrelid "
-            "AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum "
-            "WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), "
-            "(SELECT string_agg(concat_ws(',', i.indexrelid, i.indkey, i.indisunique, i.indisprimary, "
-            "quote_nullable(i.indexprs::text), quote_nullable(i.indpred::text)), ';' ORDER BY i.indexrelid) "
-            "FROM pg_catalog.pg_index AS i WHERE i.indrelid = c.oid), "
-            "(SELECT string_agg(concat_ws(',', quote_ident(k.conname), k.contype, k.conkey, k.confrelid, k.confkey), "
-            "';' ORDER BY k.conname) FROM pg_catalog.pg_constraint AS k WHERE k.conrelid = c.oid))) "
-            "FROM pg_catalog.pg_namespace AS n "
-            "LEFT JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-            "WHERE n.nspname = %s AND has_schema_privilege(n.oid, 'USAGE')"
-        ),
+        "tables": _PG_TABLES.format(schema="= %s"),
+        # The listings of many schemas: the same rows, one parameter (a list) for all.
+        "tables_of": _PG_TABLES.format(schema="= ANY(%s)"),
         "table_exists": (
             "SELECT 1 FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %s AND c.relname = %s AND c.relkind IN ('r', 'p')"
@@ -292,15 +296,20 @@ def list_tables(connection: Connection, schema: str) -> tuple[TableRow, ...] | N
 def list_tables_of(connection: Connection, schemas: list[str]) -> dict[str, tuple[TableRow, ...] | None]:
     """The tables of each of ``schemas`` (as :func:`list_tables`) in one query, none for no schema.
 
-    The statement repeats the one-schema listing for each schema (a UNION ALL): MariaDB reads information_schema
-    for the schemas named only when each is a constant, and the rows are the very rows of one schema's listing.
+    On MySQL the statement repeats the one-schema listing for each schema (a UNION ALL): MariaDB reads
+    information_schema for the schemas named only when each is a constant. PostgreSQL plans 400 such branches
+    slowly (1.2 s): there one list parameter names them all. Either way the rows are those of :func:`list_tables`.
     """
     usable = [schema for schema in dict.fromkeys(schemas) if not unusable_schema_name(connection, schema)]
-    sql = _sql(connection, "tables")
-    rows = query(
-        connection, " UNION ALL ".join([sql] * len(usable)),
-        tuple(schema for schema in usable for _ in range(sql.count("%s"))),
-    ) if usable else []
+    rows: list = []
+    if _datajoint.backend(connection) == "postgresql" and len(usable) > 1:
+        rows = query(connection, _sql(connection, "tables_of"), (usable,))
+    elif usable:
+        sql = _sql(connection, "tables")
+        rows = query(
+            connection, " UNION ALL ".join([sql] * len(usable)),
+            tuple(schema for schema in usable for _ in range(sql.count("%s"))),
+        )
     # The server may compare names case-insensitively: a schema is only ours when spelled exactly, and a branch
     # may then give the rows of another schema named, again.
     by_schema: dict[str, set[tuple]] = {}
@@ -586,22 +595,23 @@ def heading_rows(
         return None
     sql = heading_statement(backend, kinds).replace("{schema}", quoted(backend, schema))
     names, rows = _described_query(connection, sql, (schema,) * sql.count("%s"))
-    # Each kind's (name DataJoint gives it, position in the row), computed once: tuples, not dicts, per row.
+    # Each kind's names (as DataJoint's statement gives them) and positions in the row, found once: rows are
+    # tuples, not dicts of every column.
     star = [(name, position) for position, name in enumerate(names) if name[0] != "_"]
-    columns = {}
+    picks: dict[str, tuple[list[str], list[int]]] = {}
     for number, kind in enumerate(kinds):
         spec = _HEADING_KINDS[backend][kind]
-        given = star if spec.star else []
+        chosen = star if spec.star else []
         if kind == "table_status":
-            given = [(_show_status_name(name), position) for name, position in given if _show_status_name(name)]
-        slots = [(name, names.index(f"_{number}_{slot}")) for slot, (_, name) in enumerate(spec.columns)]
-        columns[kind] = ([name for name, _ in given + slots], operator.itemgetter(*(p for _, p in given + slots)))
+            chosen = [(_show_status_name(name), position) for name, position in chosen
+                      if name.upper() not in _NOT_SHOWN]
+        chosen = chosen + [(name, names.index(f"_{number}_{slot}")) for slot, (_, name) in enumerate(spec.columns)]
+        picks[kind] = ([name for name, _ in chosen], [position for _, position in chosen])
     grouped: dict[str, dict[str, list[dict] | None]] = {kind: {} for kind in kinds}
     for row in rows:
         kind, table = row[0], row[1]
-        kind_names, pick = columns[kind]
-        values = pick(row)
-        given = dict(zip(kind_names, values if len(kind_names) > 1 else (values,)))
+        kind_names, positions = picks[kind]
+        given = dict(zip(kind_names, [row[position] for position in positions]))
         if not _exact(backend, kind, given):
             grouped[kind][table] = None
         else:
@@ -615,11 +625,12 @@ def heading_rows(
     return grouped
 
 
-def _show_status_name(column: str) -> str | None:
-    """The name SHOW TABLE STATUS gives a column of information_schema.tables (``TABLE_ROWS`` -> ``Rows``), None
-    for those it does not show."""
-    if column.upper() in ("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_TYPE"):
-        return None
+_NOT_SHOWN = ("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_TYPE")  # columns of information_schema.tables
+
+
+def _show_status_name(column: str) -> str:
+    """The name SHOW TABLE STATUS gives a column of information_schema.tables (``TABLE_ROWS`` -> ``Rows``) but
+    those of ``_NOT_SHOWN``, which it does not show."""
     return re.sub("^TABLE_", "", column.upper()).capitalize()
 
 
