@@ -25,12 +25,13 @@ class MySQL:
 
     @classmethod
     def private(cls) -> MySQL:
-        """A private MariaDB in a temporary directory: the test suite's own, not a copy of it."""
+        """A private MariaDB (Oracle's MySQL with ``DJIMPORT_TEST_MYSQL_FLAVOR=mysql``) in a temporary directory:
+        the test suite's own, not a copy of it."""
         from tests import servers
 
         tmp = Path(tempfile.mkdtemp(prefix="djimport-bench-"))
         try:
-            server = servers.private_mariadb(tmp)
+            server = servers.private_mysql_flavor(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

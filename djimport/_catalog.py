@@ -75,6 +75,36 @@ def send(connection: Connection, sql: str, args: Any = (), as_dict: bool = False
     return connection.query(sql, args, as_dict=as_dict)
 
 
+# MySQL's listing of the schemas that match {schema}. One round trip answers both "does the schema exist?" and
+# "what tables does it hold?". A UNION, not a join: MariaDB reads information_schema.tables for one schema only
+# when the schema is a constant in its WHERE (0.3 ms instead of 20 ms, benchmarks/).
+# Each table's fingerprint sums a CRC32 of each row that DataJoint's heading is made of (columns,
+# indexes, foreign keys) with their counts: exact integers whatever the length, where GROUP_CONCAT
+# would be cut at group_concat_max_len (1 kB on MySQL). Each derived table reads the schemas named.
+_MYSQL_TABLES = (
+    "SELECT s.schema_name, NULL, NULL, NULL, NULL FROM information_schema.schemata AS s "
+    "WHERE s.schema_name {schema} "
+    "UNION ALL SELECT t.table_schema, t.table_name, t.table_comment, t.table_type, "
+    "CONCAT_WS(' ', c.n, c.h, i.n, i.h, k.n, k.h) "
+    "FROM information_schema.tables AS t "
+    "LEFT JOIN (SELECT table_schema, table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', ordinal_position, "
+    "column_name, column_type, is_nullable, IFNULL(column_default, '(none)'), column_comment, extra, "
+    "IFNULL(collation_name, ''), IFNULL(generation_expression, '')))) AS h "
+    "FROM information_schema.columns WHERE table_schema {schema} GROUP BY table_schema, table_name) AS c "
+    "ON c.table_schema = t.table_schema AND c.table_name = t.table_name "
+    "LEFT JOIN (SELECT table_schema, table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', index_name, "
+    "seq_in_index, column_name, non_unique, IFNULL(sub_part, ''), index_type, index_comment))) AS h "
+    "FROM information_schema.statistics WHERE table_schema {schema} GROUP BY table_schema, table_name) AS i "
+    "ON i.table_schema = t.table_schema AND i.table_name = t.table_name "
+    "LEFT JOIN (SELECT table_schema, table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', constraint_name, "
+    "ordinal_position, column_name, referenced_table_schema, referenced_table_name, "
+    "referenced_column_name))) AS h "
+    "FROM information_schema.key_column_usage WHERE table_schema {schema} AND referenced_table_name IS NOT NULL "
+    "GROUP BY table_schema, table_name) AS k "
+    "ON k.table_schema = t.table_schema AND k.table_name = t.table_name "
+    "WHERE t.table_schema {schema}"
+)
+
 # PostgreSQL's listing of the schemas that match {schema}. Each table's fingerprint: an MD5 of its oid (a table
 # dropped and declared again has a new one), columns with their defaults and comments, indexes and constraints,
 # from the catalogs' indexes on oid. Raw catalog columns only: functions that open a relation (pg_get_expr,
@@ -106,35 +136,9 @@ _SQL = {
             "SELECT schema_name FROM information_schema.schemata "
             "WHERE schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
         ),
-        # One round trip answers both "does the schema exist?" and "what tables does it hold?".
-        # A UNION, not a join: MariaDB reads information_schema.tables for one schema only when
-        # the schema is a constant in its WHERE (0.3 ms instead of 20 ms, benchmarks/).
-        # Each table's fingerprint sums a CRC32 of each row that DataJoint's heading is made of (columns,
-        # indexes, foreign keys) with their counts: exact integers whatever the length, where GROUP_CONCAT
-        # would be cut at group_concat_max_len (1 kB on MySQL). Each derived table reads one schema.
-        "tables": (
-            "SELECT s.schema_name, NULL, NULL, NULL, NULL FROM information_schema.schemata AS s "
-            "WHERE s.schema_name = %s "
-            "UNION ALL SELECT t.table_schema, t.table_name, t.table_comment, t.table_type, "
-            "CONCAT_WS(' ', c.n, c.h, i.n, i.h, k.n, k.h) "
-            "FROM information_schema.tables AS t "
-            "LEFT JOIN (SELECT table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', ordinal_position, column_name, "
-            "column_type, is_nullable, IFNULL(column_default, '(none)'), column_comment, extra, "
-            "IFNULL(collation_name, ''), IFNULL(generation_expression, '')))) AS h "
-            "FROM information_schema.columns WHERE table_schema = %s GROUP BY table_name) AS c "
-            "ON c.table_name = t.table_name "
-            "LEFT JOIN (SELECT table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', index_name, seq_in_index, "
-            "column_name, non_unique, IFNULL(sub_part, ''), index_type, index_comment))) AS h "
-            "FROM information_schema.statistics WHERE table_schema = %s GROUP BY table_name) AS i "
-            "ON i.table_name = t.table_name "
-            "LEFT JOIN (SELECT table_name, COUNT(*) AS n, SUM(CRC32(CONCAT_WS('|', constraint_name, "
-            "ordinal_position, column_name, referenced_table_schema, referenced_table_name, "
-            "referenced_column_name))) AS h "
-            "FROM information_schema.key_column_usage WHERE table_schema = %s AND referenced_table_name IS NOT NULL "
-            "GROUP BY table_name) AS k "
-            "ON k.table_name = t.table_name "
-            "WHERE t.table_schema = %s"
-        ),
+        "tables": _MYSQL_TABLES.format(schema="= %s"),
+        # The listings of many schemas: the same rows, one parameter (a tuple) for all.
+        "tables_of": _MYSQL_TABLES.format(schema="IN %s"),
         "table_exists": (
             "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
         ),
@@ -296,25 +300,21 @@ def list_tables(connection: Connection, schema: str) -> tuple[TableRow, ...] | N
 def list_tables_of(connection: Connection, schemas: list[str]) -> dict[str, tuple[TableRow, ...] | None]:
     """The tables of each of ``schemas`` (as :func:`list_tables`) in one query, none for no schema.
 
-    On MySQL the statement repeats the one-schema listing for each schema (a UNION ALL): MariaDB reads
-    information_schema for the schemas named only when each is a constant. PostgreSQL plans 400 such branches
-    slowly (1.2 s): there one list parameter names them all. Either way the rows are those of :func:`list_tables`.
+    One schema's listing names it as a constant (MariaDB then reads information_schema for it alone); many
+    schemas are one list parameter: 400 one-schema listings joined by UNION ALL took 0.5 s on MariaDB, 1.8 s
+    on MySQL 9.7 and 1.2 s on PostgreSQL (benchmarks/catalog.py). Either way the rows are those of
+    :func:`list_tables`.
     """
     usable = [schema for schema in dict.fromkeys(schemas) if not unusable_schema_name(connection, schema)]
     rows: list = []
-    if _datajoint.backend(connection) == "postgresql" and len(usable) > 1:
-        rows = query(connection, _sql(connection, "tables_of"), (usable,))
+    if len(usable) == 1:
+        rows = query(connection, _sql(connection, "tables"), (usable[0],) * _sql(connection, "tables").count("%s"))
     elif usable:
-        sql = _sql(connection, "tables")
-        rows = query(
-            connection, " UNION ALL ".join([sql] * len(usable)),
-            tuple(schema for schema in usable for _ in range(sql.count("%s"))),
-        )
-    # The server may compare names case-insensitively: a schema is only ours when spelled exactly, and a branch
-    # may then give the rows of another schema named, again.
-    by_schema: dict[str, set[tuple]] = {}
+        sql = _sql(connection, "tables_of")
+        rows = query(connection, sql, (_names(connection, usable),) * sql.count("%s"))
+    by_schema: dict[str, list[tuple]] = {}  # the server may compare names case-insensitively: exact ones only
     for row in rows:
-        by_schema.setdefault(row[0], set()).add(tuple(row))
+        by_schema.setdefault(row[0], []).append(row)
     return {
         schema: tuple(
             sorted(
@@ -474,12 +474,13 @@ class _Kind(NamedTuple):
 
 
 _MYSQL_MARIADB = ("VERSION() LIKE '%%MariaDB%%'", "_mariadb")
-_MYSQL_TABLES = _Kind("information_schema.tables AS t", "t.table_schema = %s", star="information_schema.tables",
-                      table="t.table_name")
+_MYSQL_TABLE_STATUS = _Kind(
+    "information_schema.tables AS t", "t.table_schema = %s", star="information_schema.tables", table="t.table_name"
+)
 _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
     "mysql": {
-        "table_status": _MYSQL_TABLES,  # SHOW TABLE STATUS, from the view it shows (see _show_status_name)
-        "table_info": _MYSQL_TABLES,
+        "table_status": _MYSQL_TABLE_STATUS,  # SHOW TABLE STATUS, from the view it shows (see _show_status_name)
+        "table_info": _MYSQL_TABLE_STATUS,
         # SHOW FULL COLUMNS, for all tables; MariaDB quotes defaults here (see _show_default).
         "columns": _Kind(
             "information_schema.columns AS x", "x.table_schema = %s",
