@@ -7,7 +7,7 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from . import _datajoint
 from ._connection_state import PerConnection
@@ -133,6 +133,15 @@ _SQL = {
             "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
             "ORDER BY c.table_schema, c.table_name, c.ordinal_position"
         ),
+        # The columns of "columns" with whether each is nullable and its default, for `_description`.
+        "attributes": (
+            "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment, "
+            "c.column_key = 'PRI', t.table_comment, c.is_nullable = 'YES', c.column_default "
+            "FROM information_schema.columns AS c JOIN information_schema.tables AS t "
+            "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
+            "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
+            "ORDER BY c.table_schema, c.table_name, c.ordinal_position"
+        ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
         # A schema's character set and collation, and what CREATE DATABASE gives without them.
@@ -212,6 +221,18 @@ _SQL = {
             "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_catalog.pg_constraint AS p ON p.conrelid = c.oid AND p.contype = 'p' "
+            "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
+            "ORDER BY n.nspname, c.relname, a.attnum"
+        ),
+        "attributes": (
+            "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
+            "col_description(c.oid, a.attnum), coalesce(a.attnum = ANY(p.conkey), false), "
+            "obj_description(c.oid, 'pg_class'), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+            "FROM pg_catalog.pg_attribute AS a "
+            "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_catalog.pg_constraint AS p ON p.conrelid = c.oid AND p.contype = 'p' "
+            "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY n.nspname, c.relname, a.attnum"
         ),
@@ -357,21 +378,42 @@ def describe_tables_of(connection: Connection, schemas: list[str]) -> dict[str, 
     varying(60))``; that mark is not part of the comment.
     """
     tables: dict[str, dict[str, tuple[str, list[Column]]]] = {schema: {} for schema in schemas}
-    sql = _sql(connection, "columns")
+    for schema, table, table_comment, column in _column_rows(connection, "columns", schemas):
+        entry = tables[schema].setdefault(table, (table_comment or "", []))
+        entry[1].append(Column(*column[:4]))
+    return {
+        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
+        for schema, described in tables.items()
+    }
+
+
+def _column_rows(connection: Connection, what: str, schemas: list[str]) -> Iterator[tuple[str, str, str, tuple]]:
+    """(schema, table, table comment, column) of statement ``what`` ("columns" or "attributes") for ``schemas``:
+    the column's name, type and comment as :func:`describe_tables_of` gives them, whether it is in the primary
+    key, then the statement's further columns."""
+    sql = _sql(connection, what)
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
-    for schema, table, column, column_type, comment, in_key, table_comment in rows:
-        if schema in tables:
+    for schema, table, column, column_type, comment, in_key, table_comment, *more in rows:
+        if schema in schemas:  # the server matched a name loosely (case)
             declared = re.match(r":([^:\s]+):", comment or "")
             if declared:
                 comment = comment[declared.end():]
                 if declared[1] != column_type:
                     column_type = f"{declared[1]} ({column_type})"
-            entry = tables[schema].setdefault(table, (table_comment or "", []))
-            entry[1].append(Column(column, column_type, (comment or "").strip(), bool(in_key)))
-    return {
-        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
-        for schema, described in tables.items()
-    }
+            yield schema, table, table_comment, (column, column_type, (comment or "").strip(), bool(in_key), *more)
+
+
+def describe_attributes_of(
+    connection: Connection, schemas: list[str]
+) -> dict[str, dict[str, tuple[str, tuple[tuple[Column, bool, str | None], ...]]]]:
+    """:func:`describe_tables_of` with, for each column, whether it is nullable and its default as the server
+    writes it (None for none), in one query."""
+    tables: dict[str, dict[str, tuple[str, list]]] = {schema: {} for schema in schemas}
+    for schema, table, table_comment, (*column, nullable, default) in _column_rows(connection, "attributes", schemas):
+        entry = tables[schema].setdefault(table, (table_comment or "", []))
+        entry[1].append((Column(*column), bool(nullable), default))
+    return {schema: {table: (comment, tuple(columns)) for table, (comment, columns) in described.items()}
+            for schema, described in tables.items()}
 
 
 def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:

@@ -17,11 +17,11 @@ import types
 import warnings
 from pathlib import Path
 
-from . import _datajoint
+from . import _datajoint, _description
 from ._api import resolve
-from ._build import modelled
-from ._catalog import list_columns_of, list_keys_of, list_schemas
+from ._catalog import list_schemas
 from ._datajoint import Connection
+from ._loader import SchemaModule
 from ._root import register
 from ._settings import DEFAULT_ROOT
 from ._text import attribute_name, python_name, string_body, visible
@@ -56,10 +56,16 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     """The text of the ``.pyi`` stub of one schema module."""
     module = resolve(module_or_schema_name)
     loader = module.__loader__
-    texts, unreadable = read_definitions(module)
+    return _stub(module, _description.read(loader.root.connection(), [loader.schema])[loader.schema])
+
+
+def _stub(module: SchemaModule, schema: _description.Schema) -> str:
+    """The stub of ``module``, from its schema's description."""
+    loader = module.__loader__
+    texts, unreadable = read_definitions(module, keys=schema.keys)
     for table, reason in unreadable.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=3)
         texts[table] = f"No definition: {reason}."
     out = [
         f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}.',
@@ -85,31 +91,21 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
                 out += ["", f"    class {attribute_name(part.__name__)}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
                 out += text_block("", texts[part_table], "        ")
     out += ["", "", _CATALOG_HEADING]
-    tables = catalog(loader.root.connection(), [loader.schema])[loader.schema]
-    out += [_CATALOG_LINE + json.dumps(table) for table in tables]
+    out += [_CATALOG_LINE + json.dumps(_record(table)) for table in schema.tables.values()]
     return "\n".join(out) + "\n"
 
 
-def catalog(connection: Connection, schemas: list[str]) -> dict[str, list[dict]]:
-    """Schema -> its tables (those a module has classes for), each with its columns and their types,
-    primary key and foreign keys, sorted by table name; two queries for all the schemas."""
-    columns, keys = list_columns_of(connection, schemas), list_keys_of(connection, schemas)
-    result = {}
-    for schema in schemas:
-        foreign: dict[str, list] = {}
-        for fk in keys[schema].foreign:
-            reference = [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)]
-            foreign.setdefault(fk.table, []).append(reference)
-        result[schema] = [
-            {
-                "table": table,
-                "columns": [list(column) for column in columns[schema][table]],
-                "primary_key": list(keys[schema].primary.get(table, ())),
-                "foreign_keys": sorted(foreign.get(table, [])),
-            }
-            for table in modelled(tuple(sorted(columns[schema])))
-        ]
-    return result
+def _record(table: _description.Table) -> dict:
+    """What a stub records of a table for :func:`check_stubs`: its columns with their types, primary key and
+    foreign keys."""
+    return {
+        "table": table.name,
+        "columns": [[attribute.name, attribute.type] for attribute in table.attributes],
+        "primary_key": list(table.primary_key),
+        "foreign_keys": sorted(
+            [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)] for fk in table.foreign_keys
+        ),
+    }
 
 
 def check_stubs(
@@ -138,7 +134,8 @@ def check_stubs(
         elif schema not in stubbed:
             report.append(f"+ schema `{schema}`: no stub {stub}")
     checked = [schema for schema in schemas if schema in stubbed and schema in on_server]
-    current = catalog(connection, checked)
+    current = {name: [_record(table) for table in schema.tables.values()]
+               for name, schema in _description.read(connection, checked).items()}
     for schema in checked:
         recorded = _recorded(package / f"{schema}.pyi")
         if recorded is None:
@@ -209,9 +206,11 @@ def write_stubs(schemas: list[str], directory: str | Path) -> list[Path]:
     init = package / "__init__.pyi"
     init.write_text(_PACKAGE_STUB)
     written = [init]
-    for name in schemas:
+    modules = [resolve(name) for name in schemas]
+    described = _description.read(modules[0].__loader__.root.connection(), schemas) if modules else {}
+    for name, module in zip(schemas, modules):
         path = package / f"{name}.pyi"
-        path.write_text(stub_source(name))
+        path.write_text(_stub(module, described[name]))
         written.append(path)
     return written
 
