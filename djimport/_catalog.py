@@ -133,10 +133,11 @@ _SQL = {
             "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
             "ORDER BY c.table_schema, c.table_name, c.ordinal_position"
         ),
-        # The columns of "columns" with whether each is nullable and its default, for `_description`.
+        # The columns of "columns" with whether each is nullable, its default and (on PostgreSQL) its enum's
+        # values, for `_description`.
         "attributes": (
             "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment, "
-            "c.column_key = 'PRI', t.table_comment, c.is_nullable = 'YES', c.column_default "
+            "c.column_key = 'PRI', t.table_comment, c.is_nullable = 'YES', c.column_default, NULL "
             "FROM information_schema.columns AS c JOIN information_schema.tables AS t "
             "ON t.table_schema = c.table_schema AND t.table_name = c.table_name "
             "WHERE c.table_schema IN %s AND t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
@@ -227,7 +228,10 @@ _SQL = {
         "attributes": (
             "SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
             "col_description(c.oid, a.attnum), coalesce(a.attnum = ANY(p.conkey), false), "
-            "obj_description(c.oid, 'pg_class'), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid) "
+            "obj_description(c.oid, 'pg_class'), NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
+            # an enum is a type of its own: its values, in order
+            "(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum AS e "
+            "WHERE e.enumtypid = a.atttypid) "
             "FROM pg_catalog.pg_attribute AS a "
             "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
@@ -405,13 +409,15 @@ def _column_rows(connection: Connection, what: str, schemas: list[str]) -> Itera
 
 def describe_attributes_of(
     connection: Connection, schemas: list[str]
-) -> dict[str, dict[str, tuple[str, tuple[tuple[Column, bool, str | None], ...]]]]:
-    """:func:`describe_tables_of` with, for each column, whether it is nullable and its default as the server
-    writes it (None for none), in one query."""
+) -> dict[str, dict[str, tuple[str, tuple[tuple[Column, bool, str | None, tuple[str, ...] | None], ...]]]]:
+    """:func:`describe_tables_of` with, for each column, whether it is nullable, its default as the server
+    writes it (None for none), and the values of its enum type on PostgreSQL (None otherwise: MySQL's are in
+    its type), in one query."""
     tables: dict[str, dict[str, tuple[str, list]]] = {schema: {} for schema in schemas}
-    for schema, table, table_comment, (*column, nullable, default) in _column_rows(connection, "attributes", schemas):
+    rows = _column_rows(connection, "attributes", schemas)
+    for schema, table, table_comment, (*column, nullable, default, labels) in rows:
         entry = tables[schema].setdefault(table, (table_comment or "", []))
-        entry[1].append((Column(*column), bool(nullable), default))
+        entry[1].append((Column(*column), bool(nullable), default, None if labels is None else tuple(labels)))
     return {schema: {table: (comment, tuple(columns)) for table, (comment, columns) in described.items()}
             for schema, described in tables.items()}
 

@@ -15,8 +15,8 @@ from ._datajoint import Connection
 
 class Attribute(NamedTuple):
     """One column: its type (the one DataJoint declared, as :func:`._catalog.describe_tables_of` gives it),
-    whether it may be NULL, its default as the server writes it (None for none), comment, and whether it is in
-    the primary key."""
+    whether it may be NULL, its default as the server writes it (None for none), comment, whether it is in
+    the primary key, and the values of its enum type (None for another type)."""
 
     name: str
     type: str
@@ -24,12 +24,13 @@ class Attribute(NamedTuple):
     default: str | None
     comment: str
     in_key: bool
+    enum_values: tuple[str, ...] | None
 
-    @property
-    def enum_values(self) -> tuple[str, ...] | None:
-        """The values of an ``enum(...)`` type, None for another type."""
-        match = re.match(r"enum\((.*)\)", self.type, re.S)
-        return None if match is None else tuple(v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", match[1]))
+
+def _enum_values(column_type: str) -> tuple[str, ...] | None:
+    """The values of a MySQL ``enum('a','b')`` type, None for another type."""
+    match = re.match(r"enum\((.*)\)", column_type, re.S)
+    return None if match is None else tuple(v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", match[1]))
 
 
 class Table(NamedTuple):
@@ -66,8 +67,9 @@ def read(connection: Connection, schemas: list[str]) -> dict[str, Schema]:
         tables = {}
         for table in modelled(tuple(sorted(described[schema]))):
             comment, columns = described[schema][table]
-            attributes = tuple(Attribute(c.name, c.type, nullable, default, c.comment, c.in_key)
-                               for c, nullable, default in columns)
+            attributes = tuple(Attribute(c.name, c.type, nullable, default, c.comment, c.in_key,
+                                         _enum_values(c.type) if labels is None else labels)
+                               for c, nullable, default, labels in columns)
             tables[table] = Table(table, comment, attributes, keys[schema].primary.get(table, ()),
                                   tuple(foreign.get(table, ())))
         result[schema] = Schema(schema, tables, keys[schema])

@@ -17,14 +17,14 @@ import types
 import warnings
 from pathlib import Path
 
-from . import _datajoint, _description
+from . import _datajoint, _description, _stub_types
 from ._api import resolve
 from ._catalog import list_schemas
 from ._datajoint import Connection
 from ._loader import SchemaModule
 from ._root import register
 from ._settings import DEFAULT_ROOT
-from ._text import attribute_name, python_name, string_body, visible
+from ._text import attribute_name, python_name, string_body, string_literal, visible
 from .export import UnreadableTable, read_definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
@@ -32,21 +32,6 @@ __all__ = ["check_stubs", "stub_source", "write_stubs"]
 # The last lines of a stub record each table as the server had it, for `djimport stubs --check`.
 _CATALOG_HEADING = "# The tables as the server had them, for `djimport stubs --check` (do not edit):"
 _CATALOG_LINE = "# djimport table: "
-
-# DataJoint's table classes answer query operators at class level (`Student - StudentMajor`)
-# through their metaclass, datajoint.user_tables.TableMeta; DataJoint has no type information
-# (no py.typed), so the stubs spell those operators out for the type checker.
-_METACLASS = '''
-class _TableMeta(type):
-    def __and__(cls, arg: _Any) -> _Any: ...
-    def __xor__(cls, arg: _Any) -> _Any: ...
-    def __sub__(cls, arg: _Any) -> _Any: ...
-    def __neg__(cls) -> _Any: ...
-    def __mul__(cls, arg: _Any) -> _Any: ...
-    def __matmul__(cls, arg: _Any) -> _Any: ...
-    def __add__(cls, arg: _Any) -> _Any: ...
-    def __iter__(cls) -> _Iterator[_Any]: ...
-'''
 
 _PACKAGE_STUB = '''"""DataJoint schemas as modules (djimport). Stubs written by `djimport stubs`."""
 '''
@@ -67,32 +52,53 @@ def _stub(module: SchemaModule, schema: _description.Schema) -> str:
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
         warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=3)
         texts[table] = f"No definition: {reason}."
+    backend = _datajoint.backend(loader.root.connection())
     out = [
-        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}.',
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}, '
+        f'for DataJoint {"2.x" if _datajoint.IS_V2 else "0.14"}.',
         "",
         "Stub written by `djimport stubs`: run it again after the schema changes.",
         '"""',
         "",
-        "from typing import Any as _Any, Iterator as _Iterator",
-        "",
-        "import datajoint as dj  # type: ignore[import-untyped, unused-ignore]",
-        _METACLASS,
-        "schema: dj.Schema",
+        _stub_types.IMPORTS,
+        f"__all__ = [{', '.join(map(string_literal, module.__all__))}]",
+        _stub_types.preamble(_datajoint.IS_V2),
+        "schema: _dj.Schema",
     ]
-    classes = loader.classes
-    for table, cls in sorted(classes.items(), key=lambda item: item[1].__name__):
+    classes = sorted(loader.classes.items(), key=lambda item: item[1].__qualname__)
+    for table, cls in classes:
+        out += ["", *_rows(_row_type(cls), schema.tables.get(table), backend)]
+    for table, cls in classes:
         tier, master = _datajoint.tier_of(table)
         if master is not None:
             continue
-        out += ["", f"class {attribute_name(cls.__name__)}(dj.{tier.__name__}, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+        out += ["", "", f"class {attribute_name(cls.__name__)}(_{tier.__name__}[{_row_type(cls)}, {_row_type(cls, 'New')}]):"]
         out += text_block("", texts[table], "    ")
-        for part_table, part in sorted(classes.items(), key=lambda item: item[1].__name__):
+        for part_table, part in classes:
             if _datajoint.tier_of(part_table)[1] == table:
-                out += ["", f"    class {attribute_name(part.__name__)}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+                out += ["", f"    class {attribute_name(part.__name__)}(_Part[{_row_type(part)}, {_row_type(part, 'New')}]):"]
                 out += text_block("", texts[part_table], "        ")
     out += ["", "", _CATALOG_HEADING]
     out += [_CATALOG_LINE + json.dumps(_record(table)) for table in schema.tables.values()]
     return "\n".join(out) + "\n"
+
+
+def _row_type(cls: type, kind: str = "Row") -> str:
+    """The name of the TypedDict of a table class's fetched rows (``_Row_Session_Trial``), or of the rows its
+    ``insert1`` takes (``_New_...``)."""
+    return f"_{kind}_{cls.__qualname__.replace('.', '_')}"
+
+
+def _rows(name: str, table: _description.Table | None, backend: str) -> list[str]:
+    """The TypedDicts of a table's fetched rows (every attribute) and of the rows ``insert1`` takes (an attribute
+    that has a default or may be NULL may be left out); plain dicts for a table declared since the catalog was read."""
+    if table is None:
+        return [f"{name} = dict[str, _Any]", f"{name.replace('_Row_', '_New_', 1)} = dict[str, _Any]"]
+    fetched = [f"{string_literal(a.name)}: {_stub_types.python_type(a, backend)}" for a in table.attributes]
+    new = [f"{string_literal(a.name)}: _NotRequired[{_stub_types.python_type(a, backend)}]"
+           if a.nullable or a.default is not None else field for a, field in zip(table.attributes, fetched)]
+    return [f"{kind} = _TypedDict({string_literal(kind)}, {{{', '.join(fields)}}})"
+            for kind, fields in ((name, fetched), (name.replace("_Row_", "_New_", 1), new))]
 
 
 def _record(table: _description.Table) -> dict:

@@ -16,8 +16,8 @@ from tests.sessions import sessions  # noqa: F401  (fixture)
 
 def test_classes_derive_from_their_tier_with_the_definition_as_docstring(university):
     source = stub_source(university)
-    assert "class Student(dj.Manual, metaclass=_TableMeta):" in source
-    assert "class LetterGrade(dj.Lookup, metaclass=_TableMeta):" in source
+    assert "\nclass Student(_Manual[_Row_Student, _New_Student]):\n" in source
+    assert "\nclass LetterGrade(_Lookup[_Row_LetterGrade, _New_LetterGrade]):\n" in source
     # int32 is DataJoint 2.x's core type; 0.14 declared the example with int.
     assert re.search(r"\n    student_id +: int(32)? +# university-wide ID number\n", source)
     compile(source, "university.pyi", "exec")
@@ -25,8 +25,8 @@ def test_classes_derive_from_their_tier_with_the_definition_as_docstring(univers
 
 def test_parts_are_nested_in_their_masters(university, sessions):
     source = stub_source(sessions)
-    assert "class Score(dj.Computed, metaclass=_TableMeta):" in source
-    assert "\n    class Trial(dj.Part, metaclass=_TableMeta):" in source
+    assert "\nclass Score(_Computed[_Row_Score, _New_Score]):\n" in source
+    assert "\n    class Trial(_Part[_Row_Session_Trial, _New_Session_Trial]):\n" in source
     assert "        -> master" in source
 
 
