@@ -125,11 +125,20 @@ def check_stubs(
     Checks the schemas named, else every stub in the directory and, with ``unstubbed=True``, every
     schema on the server whose name ``import`` can spell, on ``connection`` (default: DataJoint's
     default connection). Costs three queries, however many schemas.
+
+    Raises FileNotFoundError when the directory holds no stub of the schemas named (of any schema, when
+    none is named): a mistyped directory must not pass.
     """
     package = Path(directory) / "djschemas"
+    stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
+    if not (stubbed & set(schemas) if schemas is not None else stubbed):
+        where = f"{package} (no such directory)" if not package.is_dir() else str(package)
+        of = f" of {', '.join(schemas)}" if schemas else ""
+        names = " ".join(schemas or [])
+        raise FileNotFoundError(f"no stubs{of} in {where}: write them with: djimport stubs {names + ' ' if names else ''}"
+                                f"-o {directory}")
     connection = connection or register(DEFAULT_ROOT).connection()
     on_server = set(list_schemas(connection))
-    stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
     if schemas is None:
         schemas = sorted(stubbed | ({schema for schema in on_server if importable(schema)} if unstubbed else set()))
     report = []

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 import textwrap
 
+import datajoint as dj
 import pytest
 
 from djimport.stubs import stub_source, write_stubs
+from tests.helpers import shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
@@ -75,3 +78,13 @@ def test_mypy_accepts_user_code_and_catches_a_misspelled_table(university, sessi
         """)
     assert bad.returncode == 1
     assert 'Module has no attribute "Studnet"; maybe "Student"?' in bad.stdout
+
+
+def test_the_header_names_the_schema_and_the_server_kind_not_the_user_or_host(university, connection):
+    source = stub_source(university)
+    line = "2.x" if int(dj.__version__.split(".")[0]) >= 2 else "0.14"
+    assert re.fullmatch(rf"DataJoint schema {re.escape(shown(connection, university))} on "
+                        rf"(MariaDB|MySQL|PostgreSQL) \d+\.\d+(\.\d+)?, for DataJoint {re.escape(line)}\.",
+                        ast.get_docstring(ast.parse(source)).splitlines()[0])
+    info = connection.conn_info
+    assert f"{info['user']}@" not in source and str(info["host"]) not in source and str(info["port"]) not in source
