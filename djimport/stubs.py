@@ -3,11 +3,12 @@
 Put the directory where the type checker looks for stubs (Pylance's
 ``python.analysis.stubPath``, ``typings`` by default; mypy's ``MYPYPATH``):
 ``uni.Student`` then completes and ``from djschemas.university import Student``
-type-checks. Each class derives from its tier (``dj.Manual``, ...), part
-classes are nested in their masters, and each docstring holds the table's
-definition (or why DataJoint could not read it: the class is there, with an
-:class:`~djimport.export.UnreadableTable` warning). The last lines record each table's columns and keys as comments,
-which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
+type-checks. Each stub is written from the schema's description (:mod:`._description`): each class derives
+from a typed base of its tier declaring DataJoint's class-level API for the installed DataJoint line, with its
+rows as a ``TypedDict`` (:mod:`._stub_types`); part classes are nested in their masters, ``__all__`` is the
+module's, and each docstring holds the table's definition (or why DataJoint could not read it: the class is
+there, with an :class:`~djimport.export.UnreadableTable` warning). The last lines record each table's columns
+and keys as comments, which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 """
 
 from __future__ import annotations
