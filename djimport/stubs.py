@@ -68,7 +68,7 @@ def _stub(module: SchemaModule, schema: _description.Schema) -> str:
     ]
     classes = sorted(loader.classes.items(), key=lambda item: item[1].__qualname__)
     for table, cls in classes:
-        out += ["", *_rows(_row_type(cls), schema.tables.get(table), backend)]
+        out += ["", *_rows(cls, schema.tables.get(table), backend)]
     for table, cls in classes:
         tier, master = _datajoint.tier_of(table)
         if master is not None:
@@ -90,16 +90,18 @@ def _row_type(cls: type, kind: str = "Row") -> str:
     return f"_{kind}_{cls.__qualname__.replace('.', '_')}"
 
 
-def _rows(name: str, table: _description.Table | None, backend: str) -> list[str]:
-    """The TypedDicts of a table's fetched rows (every attribute) and of the rows ``insert1`` takes (an attribute
-    that has a default or may be NULL may be left out); plain dicts for a table declared since the catalog was read."""
+def _rows(cls: type, table: _description.Table | None, backend: str) -> list[str]:
+    """The TypedDicts of a table class's fetched rows (every attribute) and of the rows its ``insert1`` takes (an
+    attribute that has a default or may be NULL may be left out); plain dicts for a table declared since the
+    catalog was read."""
+    names = _row_type(cls), _row_type(cls, "New")
     if table is None:
-        return [f"{name} = dict[str, _Any]", f"{name.replace('_Row_', '_New_', 1)} = dict[str, _Any]"]
+        return [f"{name} = dict[str, _Any]" for name in names]
     fetched = [f"{string_literal(a.name)}: {_stub_types.python_type(a, backend)}" for a in table.attributes]
     new = [f"{string_literal(a.name)}: _NotRequired[{_stub_types.python_type(a, backend)}]"
            if a.nullable or a.default is not None else field for a, field in zip(table.attributes, fetched)]
-    return [f"{kind} = _TypedDict({string_literal(kind)}, {{{', '.join(fields)}}})"
-            for kind, fields in ((name, fetched), (name.replace("_Row_", "_New_", 1), new))]
+    return [f"{name} = _TypedDict({string_literal(name)}, {{{', '.join(fields)}}})"
+            for name, fields in zip(names, (fetched, new))]
 
 
 def _record(table: _description.Table) -> dict:
