@@ -57,10 +57,10 @@ def run_pyright(project: Path, mode: str, files: list[str]) -> dict[str, dict[in
 
 
 def run_mypy(project: Path, files: list[str]) -> dict[str, dict[int, list[str]]]:
-    """mypy --strict (less the rules for untyped user code) on ``files``, stubs from ``project/typings``:
+    """mypy --strict on ``files``, stubs from ``project/typings``:
     file name -> line -> its errors."""
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--allow-untyped-globals", "--cache-dir", str(project / "cache"),
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(project / "cache"),
          "--no-error-summary", "--show-absolute-path", *files],
         cwd=project, env=dict(os.environ, MYPYPATH=str(project / "typings")), capture_output=True, text=True,
         timeout=300,
