@@ -7,7 +7,7 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 from . import _datajoint
 from ._connection_state import PerConnection
@@ -165,14 +165,15 @@ _SQL = {
             "ORDER BY table_schema, table_name, constraint_name, ordinal_position"
         ),
         # The base tables of the schemas named with their comments, each followed by its columns (a column of
-        # another table is a view's), for `djimport stubs --check` and the pipeline map. A UNION, not a
-        # join: MariaDB joins these views over many schemas 80 times slower than it reads each (benchmarks/).
+        # another table is a view's) with whether each is nullable, its default and (on PostgreSQL) its enum's
+        # values, for `djimport stubs`, `stubs --check` and the pipeline map. A UNION, not a join: MariaDB joins
+        # these views over many schemas 80 times slower than it reads each (benchmarks/).
         "columns": (
             "SELECT c.table_schema, c.table_name, c.column_name, c.column_type, c.column_comment, "
-            "c.column_key = 'PRI', NULL, c.ordinal_position "
+            "c.column_key = 'PRI', NULL, c.ordinal_position, c.is_nullable = 'YES', c.column_default, NULL "
             "FROM information_schema.columns AS c WHERE c.table_schema IN %s "
-            "UNION ALL SELECT t.table_schema, t.table_name, NULL, NULL, NULL, NULL, t.table_comment, 0 "
-            "FROM information_schema.tables AS t WHERE t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
+            "UNION ALL SELECT t.table_schema, t.table_name, NULL, NULL, NULL, NULL, t.table_comment, 0, NULL, NULL, "
+            "NULL FROM information_schema.tables AS t WHERE t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
             "ORDER BY 1, 2, 8"
         ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
@@ -228,15 +229,20 @@ _SQL = {
         ),
         # As MySQL's: each base table in a row of its own (its comment, ordinal 0), then its columns.
         "columns": (
-            "SELECT n.nspname, c.relname, NULL, NULL, NULL, NULL, obj_description(c.oid, 'pg_class'), 0 "
-            "FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "SELECT n.nspname, c.relname, NULL, NULL, NULL, NULL, obj_description(c.oid, 'pg_class'), 0, NULL, NULL, "
+            "NULL FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p') "
             "UNION ALL SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), "
-            "col_description(c.oid, a.attnum), coalesce(a.attnum = ANY(p.conkey), false), NULL, a.attnum "
+            "col_description(c.oid, a.attnum), coalesce(a.attnum = ANY(p.conkey), false), NULL, a.attnum, "
+            "NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
+            # an enum is a type of its own: its values, in order
+            "(SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum AS e "
+            "WHERE e.enumtypid = a.atttypid) "
             "FROM pg_catalog.pg_attribute AS a "
             "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "LEFT JOIN pg_catalog.pg_constraint AS p ON p.conrelid = c.oid AND p.contype = 'p' "
+            "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY 1, 2, 8"
         ),
@@ -398,26 +404,52 @@ def describe_tables_of(connection: Connection, schemas: list[str]) -> dict[str, 
     varying(60))``; that mark is not part of the comment.
     """
     tables: dict[str, dict[str, tuple[str, list[Column]]]] = {schema: {} for schema in schemas}
+    for schema, table, table_comment, column in _column_rows(connection, schemas):
+        entry = tables[schema].setdefault(table, (table_comment or "", []))
+        entry[1].append(Column(*column[:4]))
+    return {
+        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
+        for schema, described in tables.items()
+    }
+
+
+def _column_rows(connection: Connection, schemas: list[str]) -> Iterator[tuple[str, str, str, tuple]]:
+    """(schema, table, table comment, column) for each column of the base tables of ``schemas``, in order, in
+    one query: the column's name, type and comment as :func:`describe_tables_of` gives them, whether it is in
+    the primary key, whether it is nullable, its default and its enum type's values (PostgreSQL's)."""
     sql = _sql(connection, "columns")
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
-    for schema, table, column, column_type, comment, in_key, table_comment, ordinal in rows:
-        if schema not in tables:
+    asked = set(schemas)
+    base: dict[tuple[str, str], str] = {}
+    for schema, table, column, column_type, comment, in_key, table_comment, ordinal, *more in rows:
+        if schema not in asked:  # the server matched a name loosely (case)
             continue
         if not ordinal:  # a base table, before its columns
-            tables[schema][table] = (table_comment or "", [])
+            base[schema, table] = table_comment or ""
             continue
-        if table not in tables[schema]:  # a view's
+        if (schema, table) not in base:  # a view's
             continue
         declared = re.match(r":([^:\s]+):", comment or "")
         if declared:
             comment = comment[declared.end():]
             if declared[1] != column_type:
                 column_type = f"{declared[1]} ({column_type})"
-        tables[schema][table][1].append(Column(column, column_type, (comment or "").strip(), bool(in_key)))
-    return {
-        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
-        for schema, described in tables.items()
-    }
+        yield schema, table, base[schema, table], (column, column_type, (comment or "").strip(), bool(in_key), *more)
+
+
+def describe_attributes_of(
+    connection: Connection, schemas: list[str]
+) -> dict[str, dict[str, tuple[str, tuple[tuple[Column, bool, str | None, tuple[str, ...] | None], ...]]]]:
+    """:func:`describe_tables_of` with, for each column, whether it is nullable, its default as the server
+    writes it (None for none), and the values of its enum type on PostgreSQL (None otherwise: MySQL's are in
+    its type), in one query."""
+    tables: dict[str, dict[str, tuple[str, list]]] = {schema: {} for schema in schemas}
+    rows = _column_rows(connection, schemas)
+    for schema, table, table_comment, (*column, nullable, default, labels) in rows:
+        entry = tables[schema].setdefault(table, (table_comment or "", []))
+        entry[1].append((Column(*column), bool(nullable), default, None if labels is None else tuple(labels)))
+    return {schema: {table: (comment, tuple(columns)) for table, (comment, columns) in described.items()}
+            for schema, described in tables.items()}
 
 
 def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:

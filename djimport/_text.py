@@ -57,6 +57,11 @@ def string_body(text: str, lines: bool = True) -> str:
     return re.sub(r'"(?="|\Z)', r'\\"', "\n".join(escaped(part) for part in parts))
 
 
+def string_literal(text: str) -> str:
+    """``text`` as a one-line Python string literal between double quotes (as :func:`escaped`, ``"`` escaped)."""
+    return '"' + escaped(text).replace('"', '\\"') + '"'
+
+
 def python_name(name: str) -> bool:
     """Whether generated Python can spell ``name`` as a name that means it: an identifier, not a keyword,
     unchanged by the NFKC normalisation Python applies to identifiers (``lab_ﬁx`` reads as ``lab_fix``)."""

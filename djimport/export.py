@@ -183,11 +183,14 @@ def definitions(module_or_schema_name: types.ModuleType | str) -> dict[str, str]
     return read_definitions(module_or_schema_name)[0]
 
 
-def read_definitions(module_or_schema_name: types.ModuleType | str) -> tuple[dict[str, str], dict[str, str]]:
+def read_definitions(
+    module_or_schema_name: types.ModuleType | str, *, keys: Keys | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """:func:`definitions`, and table name -> why DataJoint cannot read it (its error, on one line)
-    for the other tables."""
+    for the other tables; ``keys``: the schema's, when already read."""
     module = resolve(module_or_schema_name)
-    texts, _, unreadable = _definitions(module, list_keys(module.__loader__.root.connection(), module.__loader__.schema))
+    loader = module.__loader__
+    texts, _, unreadable = _definitions(module, list_keys(loader.root.connection(), loader.schema) if keys is None else keys)
     return texts, unreadable
 
 

@@ -3,11 +3,12 @@
 Put the directory where the type checker looks for stubs (Pylance's
 ``python.analysis.stubPath``, ``typings`` by default; mypy's ``MYPYPATH``):
 ``uni.Student`` then completes and ``from djschemas.university import Student``
-type-checks. Each class derives from its tier (``dj.Manual``, ...), part
-classes are nested in their masters, and each docstring holds the table's
-definition (or why DataJoint could not read it: the class is there, with an
-:class:`~djimport.export.UnreadableTable` warning). The last lines record each table's columns and keys as comments,
-which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
+type-checks. Each stub is written from the schema's description (:mod:`._description`): each class derives
+from a typed base of its tier declaring DataJoint's class-level API for the installed DataJoint line, with its
+rows as a ``TypedDict`` (:mod:`._stub_types`); part classes are nested in their masters, ``__all__`` is the
+module's, and each docstring holds the table's definition (or why DataJoint could not read it: the class is
+there, with an :class:`~djimport.export.UnreadableTable` warning). The last lines record each table's columns
+and keys as comments, which :func:`check_stubs` (``djimport stubs --check``) compares with the server.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import types
 import warnings
 from pathlib import Path
 
-from . import _datajoint
+from . import _datajoint, _description, _stub_types
 from ._api import resolve
-from ._build import modelled
-from ._catalog import list_columns_of, list_keys_of, list_schemas
+from ._catalog import list_schemas
 from ._datajoint import Connection
+from ._loader import SchemaModule
 from ._root import register
 from ._settings import DEFAULT_ROOT
-from ._text import attribute_name, python_name, string_body, visible
+from ._text import attribute_name, python_name, string_body, string_literal, visible
 from .export import UnreadableTable, read_definitions, text_block
 
 __all__ = ["check_stubs", "stub_source", "write_stubs"]
@@ -32,21 +33,6 @@ __all__ = ["check_stubs", "stub_source", "write_stubs"]
 # The last lines of a stub record each table as the server had it, for `djimport stubs --check`.
 _CATALOG_HEADING = "# The tables as the server had them, for `djimport stubs --check` (do not edit):"
 _CATALOG_LINE = "# djimport table: "
-
-# DataJoint's table classes answer query operators at class level (`Student - StudentMajor`)
-# through their metaclass, datajoint.user_tables.TableMeta; DataJoint has no type information
-# (no py.typed), so the stubs spell those operators out for the type checker.
-_METACLASS = '''
-class _TableMeta(type):
-    def __and__(cls, arg: _Any) -> _Any: ...
-    def __xor__(cls, arg: _Any) -> _Any: ...
-    def __sub__(cls, arg: _Any) -> _Any: ...
-    def __neg__(cls) -> _Any: ...
-    def __mul__(cls, arg: _Any) -> _Any: ...
-    def __matmul__(cls, arg: _Any) -> _Any: ...
-    def __add__(cls, arg: _Any) -> _Any: ...
-    def __iter__(cls) -> _Iterator[_Any]: ...
-'''
 
 _PACKAGE_STUB = '''"""DataJoint schemas as modules (djimport). Stubs written by `djimport stubs`."""
 '''
@@ -56,60 +42,79 @@ def stub_source(module_or_schema_name: types.ModuleType | str) -> str:
     """The text of the ``.pyi`` stub of one schema module."""
     module = resolve(module_or_schema_name)
     loader = module.__loader__
-    texts, unreadable = read_definitions(module)
+    return _stub(module, _description.read(loader.root.connection(), [loader.schema])[loader.schema])
+
+
+def _stub(module: SchemaModule, schema: _description.Schema) -> str:
+    """The stub of ``module``, from its schema's description."""
+    loader = module.__loader__
+    texts, unreadable = read_definitions(module, keys=schema.keys)
     for table, reason in unreadable.items():
         name = f"{loader.quoted(table)} ({loader.classes[table].__qualname__})"
-        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=2)
+        warnings.warn(visible(f"{name} has no definition in its stub: {reason}"), UnreadableTable, stacklevel=3)
         texts[table] = f"No definition: {reason}."
+    backend = _datajoint.backend(loader.root.connection())
     out = [
-        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}.',
+        f'"""DataJoint schema {string_body(loader.quoted(), lines=False)} on {_datajoint.server_version(loader.root.connection())}, '
+        f'for DataJoint {"2.x" if _datajoint.IS_V2 else "0.14"}.',
         "",
         "Stub written by `djimport stubs`: run it again after the schema changes.",
         '"""',
         "",
-        "from typing import Any as _Any, Iterator as _Iterator",
-        "",
-        "import datajoint as dj  # type: ignore[import-untyped, unused-ignore]",
-        _METACLASS,
-        "schema: dj.Schema",
+        _stub_types.IMPORTS,
+        f"__all__ = [{', '.join(map(string_literal, module.__all__))}]",
+        _stub_types.preamble(_datajoint.IS_V2),
+        "schema: _dj.Schema",
     ]
-    classes = loader.classes
-    for table, cls in sorted(classes.items(), key=lambda item: item[1].__name__):
+    classes = sorted(loader.classes.items(), key=lambda item: item[1].__qualname__)
+    for table, cls in classes:
+        out += ["", *_rows(cls, schema.tables.get(table), backend)]
+    for table, cls in classes:
         tier, master = _datajoint.tier_of(table)
         if master is not None:
             continue
-        out += ["", f"class {attribute_name(cls.__name__)}(dj.{tier.__name__}, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+        out += ["", "", f"class {attribute_name(cls.__name__)}(_{tier.__name__}[{_row_type(cls)}, {_row_type(cls, 'New')}]):"]
         out += text_block("", texts[table], "    ")
-        for part_table, part in sorted(classes.items(), key=lambda item: item[1].__name__):
+        for part_table, part in classes:
             if _datajoint.tier_of(part_table)[1] == table:
-                out += ["", f"    class {attribute_name(part.__name__)}(dj.Part, metaclass=_TableMeta):  # type: ignore[misc, unused-ignore]"]
+                out += ["", f"    class {attribute_name(part.__name__)}(_Part[{_row_type(part)}, {_row_type(part, 'New')}]):"]
                 out += text_block("", texts[part_table], "        ")
     out += ["", "", _CATALOG_HEADING]
-    tables = catalog(loader.root.connection(), [loader.schema])[loader.schema]
-    out += [_CATALOG_LINE + json.dumps(table) for table in tables]
+    out += [_CATALOG_LINE + json.dumps(_record(table)) for table in schema.tables.values()]
     return "\n".join(out) + "\n"
 
 
-def catalog(connection: Connection, schemas: list[str]) -> dict[str, list[dict]]:
-    """Schema -> its tables (those a module has classes for), each with its columns and their types,
-    primary key and foreign keys, sorted by table name; two queries for all the schemas."""
-    columns, keys = list_columns_of(connection, schemas), list_keys_of(connection, schemas)
-    result = {}
-    for schema in schemas:
-        foreign: dict[str, list] = {}
-        for fk in keys[schema].foreign:
-            reference = [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)]
-            foreign.setdefault(fk.table, []).append(reference)
-        result[schema] = [
-            {
-                "table": table,
-                "columns": [list(column) for column in columns[schema][table]],
-                "primary_key": list(keys[schema].primary.get(table, ())),
-                "foreign_keys": sorted(foreign.get(table, [])),
-            }
-            for table in modelled(tuple(sorted(columns[schema])))
-        ]
-    return result
+def _row_type(cls: type, kind: str = "Row") -> str:
+    """The name of the TypedDict of a table class's fetched rows (``_Row_Session_Trial``), or of the rows its
+    ``insert1`` takes (``_New_...``)."""
+    return f"_{kind}_{cls.__qualname__.replace('.', '_')}"
+
+
+def _rows(cls: type, table: _description.Table | None, backend: str) -> list[str]:
+    """The TypedDicts of a table class's fetched rows (every attribute) and of the rows its ``insert1`` takes (an
+    attribute that has a default or may be NULL may be left out); plain dicts for a table declared since the
+    catalog was read."""
+    names = _row_type(cls), _row_type(cls, "New")
+    if table is None:
+        return [f"{name} = dict[str, _Any]" for name in names]
+    fetched = [f"{string_literal(a.name)}: {_stub_types.python_type(a, backend)}" for a in table.attributes]
+    new = [f"{string_literal(a.name)}: _NotRequired[{_stub_types.python_type(a, backend)}]"
+           if a.nullable or a.default is not None else field for a, field in zip(table.attributes, fetched)]
+    return [f"{name} = _TypedDict({string_literal(name)}, {{{', '.join(fields)}}})"
+            for name, fields in zip(names, (fetched, new))]
+
+
+def _record(table: _description.Table) -> dict:
+    """What a stub records of a table for :func:`check_stubs`: its columns with their types, primary key and
+    foreign keys."""
+    return {
+        "table": table.name,
+        "columns": [[attribute.name, attribute.type] for attribute in table.attributes],
+        "primary_key": list(table.primary_key),
+        "foreign_keys": sorted(
+            [list(fk.columns), fk.ref_schema, fk.ref_table, list(fk.ref_columns)] for fk in table.foreign_keys
+        ),
+    }
 
 
 def check_stubs(
@@ -123,11 +128,20 @@ def check_stubs(
     Checks the schemas named, else every stub in the directory and, with ``unstubbed=True``, every
     schema on the server whose name ``import`` can spell, on ``connection`` (default: DataJoint's
     default connection). Costs three queries, however many schemas.
+
+    Raises FileNotFoundError when the directory holds no stub of the schemas named (of any schema, when
+    none is named): a mistyped directory must not pass.
     """
     package = Path(directory) / "djschemas"
+    stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
+    if not (stubbed & set(schemas) if schemas is not None else stubbed):
+        where = f"{package} (no such directory)" if not package.is_dir() else str(package)
+        of = f" of {', '.join(schemas)}" if schemas else ""
+        names = " ".join(schemas or [])
+        raise FileNotFoundError(f"no stubs{of} in {where}: write them with: djimport stubs {names + ' ' if names else ''}"
+                                f"-o {directory}")
     connection = connection or register(DEFAULT_ROOT).connection()
     on_server = set(list_schemas(connection))
-    stubbed = {path.stem for path in package.glob("*.pyi") if path.stem != "__init__"}
     if schemas is None:
         schemas = sorted(stubbed | ({schema for schema in on_server if importable(schema)} if unstubbed else set()))
     report = []
@@ -138,7 +152,8 @@ def check_stubs(
         elif schema not in stubbed:
             report.append(f"+ schema `{schema}`: no stub {stub}")
     checked = [schema for schema in schemas if schema in stubbed and schema in on_server]
-    current = catalog(connection, checked)
+    current = {name: [_record(table) for table in schema.tables.values()]
+               for name, schema in _description.read(connection, checked).items()}
     for schema in checked:
         recorded = _recorded(package / f"{schema}.pyi")
         if recorded is None:
@@ -209,9 +224,11 @@ def write_stubs(schemas: list[str], directory: str | Path) -> list[Path]:
     init = package / "__init__.pyi"
     init.write_text(_PACKAGE_STUB)
     written = [init]
-    for name in schemas:
+    modules = [resolve(name) for name in schemas]
+    described = _description.read(modules[0].__loader__.root.connection(), schemas) if modules else {}
+    for name, module in zip(schemas, modules):
         path = package / f"{name}.pyi"
-        path.write_text(stub_source(name))
+        path.write_text(_stub(module, described[name]))
         written.append(path)
     return written
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 import textwrap
 
+import datajoint as dj
 import pytest
 
 from djimport.stubs import stub_source, write_stubs
+from tests.helpers import shown
 from tests.sessions import sessions  # noqa: F401  (fixture)
 
 
 def test_classes_derive_from_their_tier_with_the_definition_as_docstring(university):
     source = stub_source(university)
-    assert "class Student(dj.Manual, metaclass=_TableMeta):" in source
-    assert "class LetterGrade(dj.Lookup, metaclass=_TableMeta):" in source
+    assert "\nclass Student(_Manual[_Row_Student, _New_Student]):\n" in source
+    assert "\nclass LetterGrade(_Lookup[_Row_LetterGrade, _New_LetterGrade]):\n" in source
     # int32 is DataJoint 2.x's core type; 0.14 declared the example with int.
     assert re.search(r"\n    student_id +: int(32)? +# university-wide ID number\n", source)
     compile(source, "university.pyi", "exec")
@@ -25,8 +28,8 @@ def test_classes_derive_from_their_tier_with_the_definition_as_docstring(univers
 
 def test_parts_are_nested_in_their_masters(university, sessions):
     source = stub_source(sessions)
-    assert "class Score(dj.Computed, metaclass=_TableMeta):" in source
-    assert "\n    class Trial(dj.Part, metaclass=_TableMeta):" in source
+    assert "\nclass Score(_Computed[_Row_Score, _New_Score]):\n" in source
+    assert "\n    class Trial(_Part[_Row_Session_Trial, _New_Session_Trial]):\n" in source
     assert "        -> master" in source
 
 
@@ -75,3 +78,13 @@ def test_mypy_accepts_user_code_and_catches_a_misspelled_table(university, sessi
         """)
     assert bad.returncode == 1
     assert 'Module has no attribute "Studnet"; maybe "Student"?' in bad.stdout
+
+
+def test_the_header_names_the_schema_and_the_server_kind_not_the_user_or_host(university, connection):
+    source = stub_source(university)
+    line = "2.x" if int(dj.__version__.split(".")[0]) >= 2 else "0.14"
+    assert re.fullmatch(rf"DataJoint schema {re.escape(shown(connection, university))} on "
+                        rf"(MariaDB|MySQL|PostgreSQL) \d+\.\d+(\.\d+)?, for DataJoint {re.escape(line)}\.",
+                        ast.get_docstring(ast.parse(source)).splitlines()[0])
+    info = connection.conn_info
+    assert f"{info['user']}@" not in source and str(info["host"]) not in source and str(info["port"]) not in source

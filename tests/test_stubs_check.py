@@ -155,3 +155,17 @@ def test_check_needs_the_directory(capsys):
     assert exit.value.code == 2
     assert "-o/--output" in capsys.readouterr().err
 
+
+
+def test_a_missing_or_empty_directory_fails_in_one_line(university, tmp_path, capsys):
+    (tmp_path / "empty" / "djschemas").mkdir(parents=True)
+    for directory, where in ((tmp_path / "no_such_dir", " (no such directory)"), (tmp_path / "empty", "")):
+        for names, of in (([], ""), ([university], f" of {university}")):
+            code = main(["stubs", *names, "--check", "-o", str(directory)])
+            out, err = capsys.readouterr()
+            assert (code, out) == (1, "")
+            assert err == (f"djimport: error: no stubs{of} in {directory / 'djschemas'}{where}: write them with: "
+                           f"djimport stubs {''.join(n + ' ' for n in names)}-o {directory}\n")
+    write_stubs([university], tmp_path / "other")  # stubs, but not of the schema named
+    with pytest.raises(FileNotFoundError, match="^no stubs of djtest_nothing in "):
+        check_stubs(tmp_path / "other", ["djtest_nothing"])
