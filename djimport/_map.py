@@ -22,8 +22,8 @@ from ._catalog import describe_tables_of
 from . import _datajoint
 from ._datajoint import Connection, tier_of
 from ._diagram import _node_id as node_id
-from ._diagram import draw
-from ._selection import Selection
+from ._diagram import draw, draw_overview, schema_node_id
+from ._selection import Node, Selection
 from ._names import quoted
 from ._settings import DEFAULT_ROOT
 from ._text import python_name
@@ -33,24 +33,33 @@ class PipelineMap:
     """The map of some schemas' tables: :meth:`save` writes it as one HTML page; a notebook shows it as
     the cell's output (:meth:`_repr_html_`)."""
 
-    def __init__(self, graph: graphviz.Digraph, tables: dict[str, dict]) -> None:
+    def __init__(
+        self, graph: graphviz.Digraph, tables: dict[str, dict], overview: graphviz.Digraph | None = None,
+        focus: str | None = None,
+    ) -> None:
         self.graph = graph
         """The diagram drawn, a :class:`graphviz.Digraph`."""
         self.tables = tables
         """Node id (``schema.table``) -> what the panel of that table shows."""
+        self.overview = overview
+        """The schema-level graph the page opens on (a pipeline of many schemas), or None."""
+        self.focus = focus
+        """The node id of the table the page opens on (``around=``), or None."""
 
     def html(self) -> str:
         """The page: a complete HTML document that fetches nothing. Needs Graphviz's ``dot``."""
-        try:
-            svg = self.graph.pipe(format="svg", encoding="utf-8")
-        except graphviz.ExecutableNotFound:
-            raise FileNotFoundError(
-                "the pipeline map needs Graphviz's `dot` program to lay out the tables; install Graphviz "
-                "(e.g. `apt-get install graphviz`, `brew install graphviz` or `conda install graphviz`)"
-            ) from None
+        svg = _svg(self.graph)
+        overview = ""
+        schemas = {}
+        if self.overview is not None:
+            overview = _svg(self.overview)
+            overview = f"<div id=\"overview\">{overview[overview.index('<svg'):]}</div>"
+            schemas = {schema_node_id(entry["schema"]): entry["schema"] for entry in self.tables.values()}
         assets = resources.files(__package__)
         script, style = (assets.joinpath(name).read_text("utf-8") for name in ("_map.js", "_map.css"))
-        data = json.dumps({"tables": self.tables}, ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(
+            {"tables": self.tables, "schemas": schemas, "focus": self.focus}, ensure_ascii=False, separators=(",", ":")
+        )
         # In a <script> element only "</script" or "<!--" could end the data early: no "<" is left.
         data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         policy = f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}"
@@ -60,13 +69,17 @@ class PipelineMap:
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{title}</title>\n<style>{style}</style>\n</head><body>\n"
-            "<header><input id=\"search\" type=\"search\" placeholder=\"Find a table: class or SQL name\" "
+            "<header><input id=\"search\" type=\"search\" placeholder=\"Find a table, column or comment ( / )\" "
             "autocomplete=\"off\" aria-label=\"Find a table\"><ol id=\"results\" hidden></ol>"
-            "<span class=\"buttons\"><button id=\"zoom-in\" title=\"Zoom in\">+</button>"
-            "<button id=\"zoom-out\" title=\"Zoom out\">&minus;</button>"
-            "<button id=\"fit\" title=\"Show the whole map\">Fit</button></span>"
+            "<input id=\"filter\" type=\"search\" placeholder=\"Filter: +Session+ ephys.*\" autocomplete=\"off\" "
+            "aria-label=\"Filter (dbt's selection syntax)\"><output id=\"filtered\"></output>"
+            "<span class=\"buttons\"><button id=\"back\" title=\"Back to the schemas (Esc)\" hidden>Schemas</button>"
+            "<button id=\"zoom-in\" title=\"Zoom in (+)\">+</button>"
+            "<button id=\"zoom-out\" title=\"Zoom out (\u2212)\">&minus;</button>"
+            "<button id=\"fit\" title=\"Show the whole map (F)\">Fit</button></span>"
             f"<span id=\"title\">{title}</span></header>\n"
-            f"<main id=\"map\">{svg[svg.index('<svg'):]}</main>\n"
+            f"<main id=\"map\" tabindex=\"0\">{overview}<div id=\"tables\">{svg[svg.index('<svg'):]}</div>"
+            f"{_LEGEND}</main>\n"
             "<aside id=\"panel\" hidden></aside>\n"
             f"<script type=\"application/json\" id=\"map-data\">{data}</script>\n"
             f"<script>{script}</script>\n</body></html>\n"
@@ -86,9 +99,20 @@ class PipelineMap:
         )
 
 
-def build(connection: Connection, selection: Selection, root: str) -> PipelineMap:
-    """The map of a :class:`._selection.Selection` of root package ``root``'s schemas; one query: the columns
-    of every table shown."""
+# The tiers as the diagram draws them (_diagram._TIER_STYLE), for the legend.
+_LEGEND = (
+    "<ul id=\"legend\" aria-label=\"Tiers\">"
+    + "".join(f"<li><span class=\"tier {tier.lower()}\">{tier}</span></li>"
+              for tier in ("Manual", "Lookup", "Imported", "Computed", "Part"))
+    + "</ul>"
+)
+# From this many schemas on, the page opens on the schema-level graph: the tables of more read badly at once.
+OVERVIEW_FROM = 10
+
+
+def build(connection: Connection, selection: Selection, root: str, focus: Node | None = None) -> PipelineMap:
+    """The map of a :class:`._selection.Selection` of root package ``root``'s schemas, opening on table ``focus``
+    if given; one query: the columns of every table shown."""
     shown = {schema: dict(tables) for schema, tables in selection.tables.items()}
     for schema, referenced in selection.referenced.items():
         shown.setdefault(schema, {}).update(referenced)
@@ -119,7 +143,8 @@ def build(connection: Connection, selection: Selection, root: str) -> PipelineMa
     # fits a screen, wider than tall, at a larger scale than left to right (0.235 against 0.183 for the
     # benchmark's 300 tables in a 1600x815 view).
     graph.attr(rankdir="TB")
-    return PipelineMap(graph, tables)
+    overview = draw_overview(selection) if len(selection.tables) >= OVERVIEW_FROM else None
+    return PipelineMap(graph, tables, overview, node_id(*focus) if focus else None)
 
 
 def import_line(root: str, schema: str, table: str, label: str, backend: str) -> str:
@@ -134,6 +159,17 @@ def import_line(root: str, schema: str, table: str, label: str, backend: str) ->
     if root == DEFAULT_ROOT:
         return f"{name} = djimport.load({schema!r}).{name}"
     return f"{name} = importlib.import_module({f'{root}.{schema}'!r}).{name}"
+
+
+def _svg(graph: graphviz.Digraph) -> str:
+    """``graph`` laid out as SVG; FileNotFoundError saying what to install without Graphviz."""
+    try:
+        return graph.pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        raise FileNotFoundError(
+            "the pipeline map needs Graphviz's `dot` program to lay out the tables; install Graphviz "
+            "(e.g. `apt-get install graphviz`, `brew install graphviz` or `conda install graphviz`)"
+        ) from None
 
 
 def _hash(text: str) -> str:

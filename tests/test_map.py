@@ -20,7 +20,7 @@ import djimport
 from djimport._diagram import _node_id as node_id
 from djimport.cli import main
 from tests import browser as browsers
-from tests.helpers import create_schema_raw, drop_schema_raw, server_queries
+from tests.helpers import create_schema_raw, drop_schema_raw, quote, server_queries
 from tests.pipeline import split_university  # noqa: F401  (fixture)
 from tests.test_diagram import UNIVERSITY_EDGES
 from tests.university import SPLIT
@@ -374,4 +374,226 @@ def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
         assert panel(browser)["title"] == "Enroll"
     finally:
         browser.switch_to.default_content()
+    assert problems(browser) == []
+
+
+# Links, search, filter, keys and the page (issue 26), on the university pipeline.
+
+
+def state(driver) -> dict:
+    """What the page shows: the URL's fragment, the table selected, the view's viewBox and which SVG is shown."""
+    return driver.execute_script("""
+        const shown = document.querySelector("#overview:not([hidden]) svg, #tables:not([hidden]) svg");
+        return {hash: decodeURIComponent(location.hash), selected: [...document.querySelectorAll("g.node.selected")]
+            .map((g) => g.querySelector("title").textContent), viewBox: shown.getAttribute("viewBox"),
+            overview: shown.parentElement.id === "overview"};
+    """)
+
+
+def test_deep_links_open_a_table_and_selecting_one_is_a_step_in_history(page, pipeline, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    catalog, people, enrollment, _ = pipeline
+    uri = page.current_url
+    for name in (f"{enrollment}.Enroll", f"{enrollment}.enroll"):
+        page.get("about:blank")
+        page.get(f"{uri}#{name}")
+        assert selected(page) == [node_id(enrollment, "enroll")] and in_view(page, node_id(enrollment, "enroll"))
+        assert panel(page)["title"] == "Enroll"
+    node(page, node_id(people, "student")).click()
+    assert state(page)["hash"] == f"#{people}.Student"
+    next(a for a in page.find_elements(By.CSS_SELECTOR, "ul.links button") if a.text == "StudentMajor").click()
+    assert (state(page)["hash"], selected(page)) == (f"#{people}.StudentMajor", [node_id(people, "student_major")])
+    page.back()
+    assert (state(page)["hash"], selected(page)) == (f"#{people}.Student", [node_id(people, "student")])
+    page.back()
+    assert selected(page) == [node_id(enrollment, "enroll")]
+    # --around opens on its table.
+    around = djimport.pipeline_map(around=f"{enrollment}.Enroll").save(tmp_path / "around.html")
+    page.get(around.as_uri())
+    assert (state(page)["hash"], selected(page)) == (f"#{enrollment}.Enroll", [node_id(enrollment, "enroll")])
+    assert problems(page) == []
+
+
+def test_search_finds_columns_comments_and_near_misses_and_the_filter_dims(page, pipeline):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    catalog, people, enrollment, probes = pipeline
+    assert search(page, "first_name")[0].split() == ["Student", f"{people}.student", "column", "first_name"]
+    assert search(page, "onerror")[0].split() == ["Probe", f"{probes}.#probe", "comment"]
+    assert search(page, "Enrpll")[0].split()[:3] == ["Enroll", f"{enrollment}.enroll", "name,"]  # one letter off
+    assert search(page, "Grde")[0].startswith("Grade")
+    assert search(page, "qqqzzz") == ["No table matches \u201cqqqzzz\u201d"]
+    listed = search(page, "Grade")
+    box = page.switch_to.active_element
+    box.send_keys(Keys.ARROW_DOWN)
+    assert page.find_element(By.CSS_SELECTOR, "#results li.active").text == listed[1]
+    box.send_keys(Keys.ENTER)
+    assert panel(page)["title"] == listed[1].split()[0]
+
+    def undimmed() -> set[str]:
+        return set(page.execute_script("""return [...document.querySelectorAll("#tables g.node:not(.dimmed)")]
+            .map((g) => g.querySelector("title").textContent)"""))
+
+    tables = djimport.pipeline_map(*pipeline).tables
+    ancestors, frontier = set(), {node_id(enrollment, "enroll")}
+    while frontier:
+        frontier = {parent for table in frontier for parent in tables[table]["parents"]} - ancestors
+        ancestors |= frontier
+    assert {tables[table]["class"] for table in ancestors} >= {"Section", "Student", "Course", "Department"}
+    typed = page.find_element(By.ID, "filter")
+    typed.send_keys("+Enroll")
+    assert undimmed() == ancestors | {node_id(enrollment, "enroll")}
+    typed.clear()
+    typed.send_keys(f"{people}.* Enroll+")
+    assert undimmed() == {i for i, t in tables.items() if t["schema"] == people} | {
+        node_id(enrollment, "enroll"), node_id(enrollment, "grade")}
+    typed.clear()
+    typed.send_keys("Nothing+")
+    assert page.find_element(By.ID, "filtered").text == "no table matches" and undimmed() == set()
+    assert problems(page) == []
+
+
+def test_keys_legend_wheel_print_and_no_page_wide_scrollbar(page, pipeline):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    assert page.find_element(By.ID, "legend").text.split() == ["Manual", "Lookup", "Imported", "Computed", "Part"]
+    def view() -> list[float]:
+        return [float(number) for number in state(page)["viewBox"].split()]
+
+    home = view()
+    width = lambda: view()[2]  # noqa: E731
+    over_the_map = ScrollOrigin.from_element(page.find_element(By.ID, "map"))
+    ActionChains(page).scroll_from_origin(over_the_map, 0, -200).perform()
+    assert view() == home  # the wheel scrolls past a map without focus
+    ActionChains(page).key_down(Keys.CONTROL).scroll_from_origin(over_the_map, 0, -200).key_up(Keys.CONTROL).perform()
+    assert width() < home[2]  # with Ctrl it zooms
+    page.find_element(By.ID, "fit").click()
+    page.execute_script("document.getElementById('map').focus()")
+    ActionChains(page).scroll_from_origin(over_the_map, 0, -200).perform()
+    assert width() < home[2]  # and with the focus
+    body = page.find_element(By.TAG_NAME, "body")
+    body.send_keys("f")
+    assert view() == home
+    body.send_keys("+")
+    assert width() < home[2]
+    body.send_keys("-", "-")
+    assert width() > home[2]
+    body.send_keys("/")
+    assert page.switch_to.active_element.get_attribute("id") == "search"
+    search(page, "StudentMajor")
+    page.switch_to.active_element.send_keys(Keys.ENTER)
+    body.send_keys(Keys.ESCAPE)
+    assert panel(page)["hidden"] and state(page)["hash"] == ""
+    # A narrow window, the panel of the longest name open: no page-wide horizontal scrollbar; names break at
+    # word boundaries only.
+    size = page.get_window_size()
+    page.set_window_size(520, 700)
+    try:
+        search(page, "StudentMajor")
+        page.switch_to.active_element.send_keys(Keys.ENTER)
+        assert page.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert page.execute_script("return [...document.querySelectorAll('#panel h2 wbr')].length") == 1
+        viewed = view()
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert page.execute_script("return getComputedStyle(document.querySelector('header')).display") == "none"
+        assert view() == viewed  # the current view is printed
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        page.set_window_size(size["width"], size["height"])
+    assert problems(page) == []
+
+
+# The overview of a pipeline of many schemas.
+
+
+@pytest.fixture
+def many_schemas(connection):
+    """100 schemas made by plain SQL, each a Manual table `subject` and a Computed `__session` referencing it and
+    the `subject` of two earlier schemas; yields their common prefix."""
+    prefix = f"djmap{uuid.uuid4().hex[:6]}"
+    names = [f"{prefix}_lab{k:03d}" for k in range(100)]
+    try:
+        for k, name in enumerate(names):
+            create_schema_raw(connection, name, ("subject",))
+            parents = {names[k], names[k - 1], names[(k - 1) // 2]} if k else {names[k]}
+            columns = ", ".join(f"p{i} int" for i in range(len(parents)))
+            keys = ", ".join(f"FOREIGN KEY (p{i}) REFERENCES {quote(connection, parent, 'subject')} (id)"
+                             for i, parent in enumerate(sorted(parents)))
+            connection.query(f"CREATE TABLE {quote(connection, name, '__session')} (id int PRIMARY KEY, {columns}, {keys})")
+        yield prefix
+    finally:
+        for name in reversed(names):
+            drop_schema_raw(connection, name)
+
+
+def overview_layout(driver) -> dict:
+    """The overview's labels: how many pairs of their boxes (a node's or an edge's texts together) overlap, which
+    schema names lie whole inside the map's visible area, and the height of the smallest line of a node."""
+    return driver.execute_script("""
+        const svg = document.querySelector("#overview svg"), m = document.getElementById("map").getBoundingClientRect();
+        const box = (g) => {
+            const rs = [...g.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+            return {left: Math.min(...rs.map((r) => r.left)), right: Math.max(...rs.map((r) => r.right)),
+                    top: Math.min(...rs.map((r) => r.top)), bottom: Math.max(...rs.map((r) => r.bottom))};
+        };
+        const labels = [...svg.querySelectorAll("g.node, g.edge")].filter((g) => g.querySelector("text")).map(box);
+        let overlaps = 0;
+        labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+        }));
+        const inside = [...svg.querySelectorAll("g.node")].filter((g) => {
+            const r = box(g);
+            return r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+        }).map((g) => g.querySelector("text").textContent);
+        const heights = [...svg.querySelectorAll("g.node text")].map((t) => t.getBoundingClientRect().height);
+        return {overlaps, inside, height: Math.min(...heights)};
+    """)
+
+
+def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(browser, many_schemas, tmp_path):
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for pattern, count in ((f"{many_schemas}_lab0[0-3]?", 40), (f"{many_schemas}_*", 100)):
+        path = djimport.pipeline_map(pattern).save(tmp_path / f"overview{count}.html")
+        browser.get_log("browser")
+        browser.get(path.as_uri())
+        layout = overview_layout(browser)
+        assert layout["overlaps"] == 0 and layout["height"] >= 6.5  # pixels (dot: 4 at 40 schemas)
+        assert sorted(layout["inside"]) == [f"{many_schemas}_lab{k:03d}" for k in range(count)]
+        assert state(browser)["overview"] and problems(browser) == []
+    # A click opens a schema in place, zoomed to its tables; back returns to the overview.
+    schema = f"{many_schemas}_lab042"
+    next(g for g in browser.find_elements(By.CSS_SELECTOR, "#overview g.node") if g.text.startswith(schema)).click()
+    assert state(browser)["hash"] == f"#{schema}" and not state(browser)["overview"]
+    assert in_view(browser, node_id(schema, "subject")) and in_view(browser, node_id(schema, "__session"))
+    browser.back()
+    assert state(browser)["overview"]
+    # Keys: a schema node takes the focus and Enter opens it; Esc goes back.
+    browser.execute_script("document.querySelector('#overview g.node').focus()")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    assert not state(browser)["overview"]
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    assert state(browser)["overview"]
+    # Clicks hit a table at the whole map's zoom and zoomed out as far as the map goes.
+    browser.find_element(By.ID, "back")  # present (hidden on the overview)
+    browser.get(f"{path.as_uri()}#{schema}")
+    for zoomed_out in (False, True):
+        browser.find_element(By.ID, "fit").click()
+        if zoomed_out:
+            browser.find_element(By.TAG_NAME, "body").send_keys(*"-" * 6)
+        table = node_id(f"{many_schemas}_lab0{17 + zoomed_out}", "subject")
+        x, y = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]",
+            node(browser, table))
+        actions = ActionBuilder(browser)  # a click where the node is drawn, whatever the page puts over it
+        actions.pointer_action.move_to_location(int(x), int(y)).click()
+        actions.perform()
+        assert selected(browser) == [table]
     assert problems(browser) == []
