@@ -64,22 +64,50 @@
     svg.removeAttribute("width");
     svg.removeAttribute("height");
     const home = { x: box.x, y: box.y, w: box.width, h: box.height };
-    return { svg, home, box: { ...home } };
+    return { svg, home, box: { ...home }, drawn: { ...home }, settle: 0 };
   }
   const views = { tables: viewOf(detail), overview: overview && viewOf(overview) };
   let current = views.overview || views.tables;
-  const scale = () => current.svg.getScreenCTM().a; // screen pixels per diagram unit
+  // Where view box v puts the drawing in its frame (the SVG's "meet", centred): screen pixels per diagram unit,
+  // and the screen position of the diagram's origin.
+  function placement(view, v) {
+    const r = view.svg.parentElement.getBoundingClientRect();
+    const s = Math.min(r.width / v.w, r.height / v.h);
+    return { s, x: r.left + (r.width - v.w * s) / 2 - v.x * s, y: r.top + (r.height - v.h * s) / 2 - v.y * s, r };
+  }
+  const scale = () => placement(current, current.box).s;
+  const toDiagram = (clientX, clientY) => {
+    const m = placement(current, current.box);
+    return { x: (clientX - m.x) / m.s, y: (clientY - m.y) / m.s };
+  };
   // Schema names stay readable when zoomed out: they are the landmarks of a map too big to read.
   const schemaLabels = [...detail.querySelectorAll("g.cluster > text")].map((text) => [text, +text.getAttribute("font-size")]);
+  let sized = null; // the scale the labels were sized for: a pan keeps it, and need not lay out text again
   const sizeSchemaLabels = () => {
-    if (current !== views.tables) return;
-    const s = scale();
-    for (const [text, size] of schemaLabels) text.setAttribute("font-size", Math.max(size, 12 / s).toFixed(1));
+    if (current !== views.tables || scale() === sized) return;
+    sized = scale();
+    for (const [text, size] of schemaLabels) text.setAttribute("font-size", Math.max(size, 12 / sized).toFixed(1));
   };
-  const show = (v) => {
-    current.box = v;
-    current.svg.setAttribute("viewBox", `${v.x} ${v.y} ${v.w} ${v.h}`);
+  // A step of pan or zoom moves the drawing as drawn, by a CSS transform (1,000 tables are not drawn again for
+  // each step); once the steps pause, the view box takes the view and the drawing is drawn sharp at its scale.
+  function show(v) {
+    const view = current, from = placement(view, view.drawn), to = placement(view, v), k = to.s / from.s;
+    view.box = v;
+    const e = to.x - from.r.left + k * (from.r.left - from.x), f = to.y - from.r.top + k * (from.r.top - from.y);
+    view.svg.style.transform = `matrix(${k}, 0, 0, ${k}, ${e}, ${f})`;
+    clearTimeout(view.settle);
+    view.settle = setTimeout(() => settle(view), 150);
+  }
+  function settle(view) {
+    clearTimeout(view.settle);
+    view.drawn = { ...view.box };
+    view.svg.setAttribute("viewBox", `${view.box.x} ${view.box.y} ${view.box.w} ${view.box.h}`);
+    view.svg.style.transform = "";
     sizeSchemaLabels();
+  }
+  const jump = (v) => { // a view to go to at once (a table or schema opened)
+    show(v);
+    settle(current);
   };
   function use(view) {
     current = view;
@@ -90,7 +118,6 @@
   }
   use(current);
   addEventListener("resize", sizeSchemaLabels);
-  const toDiagram = (clientX, clientY) => new DOMPoint(clientX, clientY).matrixTransform(current.svg.getScreenCTM().inverse());
   const zoom = (factor, at) => {
     const v = current.box, home = current.home;
     const w = Math.min(Math.max(v.w * factor, 40), home.w * 4);
@@ -194,12 +221,12 @@
   // A schema of the overview opened in place: the tables' map, zoomed to that schema's tables.
   function openSchema(schema) {
     use(views.tables);
-    fit();
+    jump({ ...current.home });
     const boxes = [...nodes].filter(([id]) => tables.get(id).schema === schema).map(([, g]) => g.getBoundingClientRect());
     const a = toDiagram(Math.min(...boxes.map((r) => r.left)), Math.min(...boxes.map((r) => r.top)));
     const b = toDiagram(Math.max(...boxes.map((r) => r.right)), Math.max(...boxes.map((r) => r.bottom)));
     const margin = 30;
-    show({ x: a.x - margin, y: a.y - margin, w: b.x - a.x + 2 * margin, h: b.y - a.y + 2 * margin });
+    jump({ x: a.x - margin, y: a.y - margin, w: b.x - a.x + 2 * margin, h: b.y - a.y + 2 * margin });
   }
 
   // Selecting a table: highlight it and its links, show its panel, and bring it into view if asked.
@@ -233,7 +260,7 @@
     const middle = toDiagram(r.left + r.width / 2, r.top + r.height / 2);
     const s = Math.max(scale(), 1.2); // zoomed out: come close enough to read the names
     const w = map.clientWidth / s, h = map.clientHeight / s;
-    show({ x: middle.x - w / 2, y: middle.y - h / 2, w, h });
+    jump({ x: middle.x - w / 2, y: middle.y - h / 2, w, h });
   }
 
   const element = (tag, text, className) => {

@@ -381,7 +381,12 @@ def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
 
 
 def state(driver) -> dict:
-    """What the page shows: the URL's fragment, the table selected, the view's viewBox and which SVG is shown."""
+    """What the page shows: the URL's fragment, the table selected, the view's viewBox (once the steps of pan and
+    zoom have settled into it) and which SVG is shown."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, 2).until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#map svg')].every((svg) => !svg.style.transform)"))
     return driver.execute_script("""
         const shown = document.querySelector("#overview:not([hidden]) svg, #tables:not([hidden]) svg");
         return {hash: decodeURIComponent(location.hash), selected: [...document.querySelectorAll("g.node.selected")]
