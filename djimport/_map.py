@@ -63,7 +63,7 @@ class PipelineMap:
         # In a <script> element only "</script" or "<!--" could end the data early: no "<" is left.
         data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         policy = f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}"
-        title = html.escape(f"{self.graph.name}: {len(self.tables)} tables")
+        title = html.escape(self._title())
         return (
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
@@ -92,11 +92,20 @@ class PipelineMap:
         return path
 
     def _repr_html_(self) -> str:
-        """The page in a sandboxed frame: its script runs apart from the notebook's."""
+        """The page in a sandboxed frame (its script runs apart from the notebook's), over a picture of the map
+        (the overview's, for many schemas). The picture shows where the frame is removed: JupyterLab's sanitizer
+        removes it from an untrusted notebook, and keeps an image."""
+        picture = _svg(self.overview if self.overview is not None else self.graph)
+        source = "data:image/svg+xml;base64," + base64.b64encode(picture.encode("utf-8")).decode()
         return (
-            f"<iframe srcdoc=\"{html.escape(self.html())}\" sandbox=\"allow-scripts\" "
-            "style=\"width: 100%; height: 640px; border: 1px solid #ccc\"></iframe>"
+            "<div style=\"position: relative; height: 640px\">"
+            f"<img src=\"{source}\" alt=\"{html.escape(self._title())}\" style=\"max-width: 100%; max-height: 640px\">"
+            f"<iframe srcdoc=\"{html.escape(self.html())}\" sandbox=\"allow-scripts\" style=\"position: absolute; "
+            "top: 0; left: 0; width: 100%; height: 100%; border: 1px solid #ccc; background: #fff\"></iframe></div>"
         )
+
+    def _title(self) -> str:
+        return f"{self.graph.name}: {len(self.tables)} tables"
 
 
 # The tiers as the diagram draws them (_diagram._TIER_STYLE), for the legend.

@@ -6,6 +6,7 @@ skipped, unless ``DJIMPORT_REQUIRE_BACKENDS`` is set (CI sets it): then a missin
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -194,11 +195,21 @@ def test_without_dot_the_command_says_what_to_install(pipeline, tmp_path, monkey
     assert not (tmp_path / "map.html").exists()
 
 
-def test_a_notebook_shows_the_page_in_a_sandboxed_frame(pipeline):
+def test_a_notebook_shows_the_page_in_a_sandboxed_frame_over_a_picture(pipeline):
     pipeline_map = djimport.pipeline_map(*pipeline)
     shown = pipeline_map._repr_html_()
-    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe>', shown)
-    assert html.unescape(match[1]) == pipeline_map.html()
+    match = re.fullmatch(r'<div style="[^"]*"><img src="data:image/svg\+xml;base64,([^"]*)" alt="[^"]*" style="[^"]*">'
+                         r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe></div>', shown)
+    assert html.unescape(match[2]) == pipeline_map.html()
+    assert base64.b64decode(match[1]).decode() == pipeline_map.graph.pipe(format="svg", encoding="utf-8")
+
+
+# JupyterLab's sanitizer of untrusted outputs (@jupyterlab/apputils, sanitizer.ts), as far as this output meets it:
+# no iframe; img with its src whatever the scheme (src is not checked: jupyterlab/jupyterlab#5183); div; style
+# attributes of these properties.
+JUPYTERLAB_TAGS = ["div", "img", "span", "p"]
+JUPYTERLAB_ATTRIBUTES = {"*": ["class", "id", "style", "title"], "img": ["alt", "src", "width", "height"]}
+JUPYTERLAB_STYLES = ["position", "height", "width", "max-width", "max-height", "top", "left", "border", "background"]
 
 
 # In headless Chromium.
@@ -601,4 +612,28 @@ def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(br
         actions.pointer_action.move_to_location(int(x), int(y)).click()
         actions.perform()
         assert selected(browser) == [table]
+    assert problems(browser) == []
+
+
+def test_an_untrusted_notebook_shows_the_picture(browser, pipeline, tmp_path):
+    """JupyterLab's sanitizer removes the frame of an untrusted notebook's output: the picture is left, whole."""
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    shown = bleach.clean(
+        djimport.pipeline_map(*pipeline)._repr_html_(), tags=JUPYTERLAB_TAGS, attributes=JUPYTERLAB_ATTRIBUTES,
+        protocols=["data", "http", "https"], css_sanitizer=CSSSanitizer(allowed_css_properties=JUPYTERLAB_STYLES),
+        strip=True,
+    )
+    assert "<iframe" not in shown and "<img" in shown
+    notebook = tmp_path / "untrusted.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{shown}</body></html>")
+    browser.get_log("browser")
+    browser.get(notebook.as_uri())
+    width, height, loaded = browser.execute_script("""
+        const img = document.querySelector("img"), r = img.getBoundingClientRect();
+        return [r.width, r.height, img.naturalWidth > 0 && img.complete];
+    """)
+    assert loaded and width > 300 and height > 100  # drawn, at a size to see
+    assert browser.execute_script("return document.querySelectorAll('iframe, script').length") == 0
     assert problems(browser) == []
