@@ -308,21 +308,30 @@
     for (const [group, rows] of [["primary key", key], ["attributes", rest]]) {
       const head = element("tr", undefined, "group");
       const cell = element("th", group);
-      cell.colSpan = 3;
+      cell.colSpan = 4;
       head.append(cell);
       attributes.append(head);
-      for (const [column, type, comment] of rows) {
+      for (const [column, type, comment, , nullable, given] of rows) {
         const row = element("tr");
-        row.append(name("td", column, "name"), element("td", type, "type"), element("td", comment, "comment"));
+        const value = [nullable ? "nullable" : "", given === null ? "" : `= ${given}`].filter(Boolean).join(" ");
+        row.append(name("td", column, "name"), element("td", type, "type"), element("td", value, "default"),
+          element("td", comment, "comment"));
         attributes.append(row);
       }
     }
+    const indexes = element("ul", undefined, "indexes");
+    for (const [columns, unique] of table.indexes) indexes.append(element("li", `${unique ? "unique " : ""}index (${columns.join(", ")})`));
+    const written = element("details", undefined, "definition");
+    written.open = true;
+    written.append(element("summary", "Definition"), element("pre", table.definition));
     panel.replaceChildren(
       close, name("h2", table.class),
       element("p", table.comment, "comment"),
       facts,
       element("code", table.import, "import"),
       attributes,
+      ...(table.indexes.length ? [element("h3", `Indexes (${table.indexes.length})`), indexes] : []),
+      written,
       ...links("Parents", shown(table.parents), table),
       ...links("Children", shown(table.children), table),
     );

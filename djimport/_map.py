@@ -13,17 +13,18 @@ import base64
 import hashlib
 import html
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
 import graphviz
 
-from ._catalog import describe_tables_of
+from ._catalog import Details, TableDescription, describe_details_of, describe_tables_of
 from . import _datajoint
 from ._datajoint import Connection, tier_of
 from ._diagram import _node_id as node_id
 from ._diagram import draw, draw_overview, schema_node_id
-from ._selection import Node, Selection
+from ._selection import Edge, Node, Selection
 from ._names import quoted
 from ._settings import DEFAULT_ROOT
 from ._text import python_name
@@ -121,24 +122,38 @@ OVERVIEW_FROM = 10
 
 def build(connection: Connection, selection: Selection, root: str, focus: Node | None = None) -> PipelineMap:
     """The map of a :class:`._selection.Selection` of root package ``root``'s schemas, opening on table ``focus``
-    if given; one query: the columns of every table shown."""
+    if given; two queries: the columns of every table shown, their nullability and defaults and the indexes."""
     shown = {schema: dict(tables) for schema, tables in selection.tables.items()}
     for schema, referenced in selection.referenced.items():
         shown.setdefault(schema, {}).update(referenced)
     described = describe_tables_of(connection, list(shown))
+    details = describe_details_of(connection, list(shown))
     backend = _datajoint.backend(connection)
+    keys: dict[Node, list[Edge]] = {}
+    for edge in selection.edges:
+        keys.setdefault(edge.child, []).append(edge)
     tables: dict[str, dict] = {}
     for schema, classes in shown.items():
         for table, label in classes.items():
-            description = described[schema].get(table)
+            description = described[schema].get(table) or TableDescription("", ())
+            more = details.get(schema, {}).get(table) or Details({}, ())
+            # A foreign key's own index is the server's (InnoDB makes one), not the definition's.
+            references = {key.columns for key in keys.get((schema, table), [])}
+            more = more._replace(indexes=tuple(i for i in more.indexes if i.unique or i.columns not in references))
             tier = tier_of(table)[0]
             tables[node_id(schema, table)] = {
                 "schema": schema,
                 "table": table,
                 "class": label,
                 "tier": tier.__name__ if tier else "",
-                "comment": description.comment if description else "",
-                "attributes": [list(column) for column in description.columns] if description else [],
+                "comment": description.comment,
+                # name, type, comment, in the primary key, nullable, default (DataJoint's way: null, "text", 3)
+                "attributes": [
+                    [*column, more.columns.get(column.name, (False, None))[0], _default(column.name, more)]
+                    for column in description.columns
+                ],
+                "indexes": [[list(index.columns), index.unique] for index in more.indexes],
+                "definition": definition(description, more, keys.get((schema, table), []), schema, shown),
                 "import": import_line(root, schema, table, label, backend),
                 "parents": [],
                 "children": [],
@@ -154,6 +169,58 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
     graph.attr(rankdir="TB")
     overview = draw_overview(selection) if len(selection.tables) >= OVERVIEW_FROM else None
     return PipelineMap(graph, tables, overview, node_id(*focus) if focus else None)
+
+
+def definition(
+    description: TableDescription, details: Details, keys: list[Edge], schema: str, labels: dict[str, dict[str, str]]
+) -> str:
+    """A table's definition as DataJoint writes it, from the catalog: its comment, the primary key's attributes
+    and foreign keys (``-> Parent``, ``-> Parent.proj(new="old")`` when renamed), ``---``, the other attributes
+    and foreign keys (``-> [nullable] Parent``), then the secondary indexes."""
+    by_column = {column: key for key in keys for column in key.columns}
+    lines = [f"# {description.comment}"] if description.comment else []
+    written: set[Edge] = set()
+    for in_key in (True, False):
+        if not in_key:
+            lines.append("---")
+        for column in description.columns:
+            if column.in_key != in_key:
+                continue
+            key = by_column.get(column.name)
+            if key is None:
+                default = _default(column.name, details)
+                given = f" = {default}" if default is not None else ""
+                comment = f"  # {column.comment}" if column.comment else ""
+                lines.append(f"{column.name}{given} : {_declared(column.type)}{comment}")
+            elif key not in written:
+                written.add(key)
+                label = labels.get(key.parent[0], {}).get(key.parent[1], key.parent[1])
+                parent = label if key.parent[0] == schema else f"{key.parent[0]}.{label}"
+                nullable = not in_key and any(details.columns.get(c, (False, None))[0] for c in key.columns)
+                renamed = ", ".join(f'{new}="{old}"' for new, old in zip(key.columns, key.ref_columns) if new != old)
+                lines.append(f"-> {'[nullable] ' if nullable else ''}{parent}{f'.proj({renamed})' if renamed else ''}")
+    lines += [f"{'unique ' if index.unique else ''}index ({', '.join(index.columns)})" for index in details.indexes]
+    return "\n".join(lines)
+
+
+def _declared(column_type: str) -> str:
+    """The type DataJoint declared (``int32`` of ``int32 (int(11))``, see :func:`._catalog.describe_tables_of`)."""
+    return column_type.split(" (", 1)[0] if column_type.endswith(")") and " (" in column_type else column_type
+
+
+def _default(column: str, details: Details) -> str | None:
+    """A column's default as a DataJoint definition writes it (``null``, ``"text"``, ``3``,
+    ``CURRENT_TIMESTAMP``), None without one. Servers write them otherwise: MariaDB quotes strings
+    (``'a'``) and writes ``NULL``, MySQL does neither, PostgreSQL adds a cast (``'a'::character varying``)."""
+    nullable, value = details.columns.get(column, (False, None))
+    if value is None or value.upper().startswith("NULL"):
+        return "null" if nullable else None
+    value = re.sub(r"::[\w \"\[\]]+$", "", value)
+    if value.startswith("'") and value.endswith("'"):
+        return json.dumps(value[1:-1].replace("''", "'"), ensure_ascii=False)
+    if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|\w+\(.*\)|current_timestamp", value, re.IGNORECASE):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def import_line(root: str, schema: str, table: str, label: str, backend: str) -> str:

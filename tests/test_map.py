@@ -50,6 +50,11 @@ def probes(schema_name):
         definition = """# a recording
         -> Probe
         rec : int
+        ---
+        -> [nullable] Probe.proj(spare_probe="probe")
+        label = "it's" : varchar(16)  # a label
+        unique index (label)
+        index (rec, label)
         """
 
         class Channel(dj.Part):
@@ -93,12 +98,12 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     for name, part in SPLIT.items():
         assert by_class[name]["schema"].endswith("_" + part)
     student = tables[node_id(people, "student")]
-    assert {key: value for key, value in student.items() if key != "attributes"} == {
-        "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "",
+    assert {key: value for key, value in student.items() if key not in ("attributes", "definition")} == {
+        "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "", "indexes": [],
         "import": f"from djschemas.{people} import Student",
         "parents": [], "children": [node_id(enrollment, "enroll"), node_id(people, "student_major")],
     }
-    assert [(name, comment, in_key) for name, _, comment, in_key in student["attributes"]][:3] == [
+    assert [(name, comment, in_key) for name, _, comment, in_key, *_ in student["attributes"]][:3] == [
         ("student_id", "university-wide ID number", True), ("first_name", "", False), ("last_name", "", False)]
     assert "int" in student["attributes"][0][1]
     # Parents and children are the diagram's edges.
@@ -108,11 +113,20 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     assert links == {(entry["class"], labels[child]) for entry in tables.values() for child in entry["children"]}
     probe, channel = tables[node_id(probes, "#probe")], tables[node_id(probes, "recording__channel")]
     assert (probe["tier"], probe["comment"]) == ("Lookup", XSS)
-    assert [(name, comment, in_key) for name, _, comment, in_key in probe["attributes"]] == [
-        ("probe", SCRIPT_END, True), ("depth", "<b>depth</b> & more", False)]
+    assert [(name, comment, in_key, nullable, default) for name, _, comment, in_key, nullable, default in
+            probe["attributes"]] == [("probe", SCRIPT_END, True, False, None), ("depth", "<b>depth</b> & more", False, True, "null")]
     assert (channel["tier"], channel["import"]) == ("Part", f"from djschemas.{probes} import Recording")
-    assert [(name, in_key) for name, _, _, in_key in channel["attributes"]] == [
+    assert [(name, in_key) for name, _, _, in_key, *_ in channel["attributes"]] == [
         ("probe", True), ("rec", True), ("channel", True)]
+    # The definition as DataJoint writes it, from the catalog: foreign keys (renamed, nullable), defaults, indexes.
+    recording = tables[node_id(probes, "recording")]
+    lines = recording["definition"].split("\n")
+    assert lines[:2] == ["# a recording", "-> Probe"] and re.fullmatch(r"rec : \S+", lines[2])
+    assert lines[3:6] == ["---", '-> [nullable] Probe.proj(spare_probe="probe")', 'label = "it\'s" : varchar(16)  # a label']
+    assert sorted(lines[6:]) == ["index (rec, label)", "unique index (label)"]
+    assert sorted(recording["indexes"]) == [[["label"], True], [["rec", "label"], False]]
+    assert tables[node_id(probes, "#probe")]["definition"].split("\n")[2:] == [
+        "---", f"depth = null : {probe['attributes'][1][1]}  # <b>depth</b> & more"]  # float, or PostgreSQL's name
 
 
 def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
@@ -134,18 +148,19 @@ def test_the_map_takes_the_diagrams_choice_of_tables(pipeline):
     assert not any(entry["schema"] == probes for entry in by_pattern.values())
 
 
-def test_the_map_costs_two_queries_and_writing_it_none(pipeline, connection):
+def test_the_map_costs_three_queries_and_writing_it_none(pipeline, connection):
     modules = [djimport.load(name) for name in pipeline]
     for n in (1, len(modules)):
         with server_queries(connection) as count:
             pipeline_map = djimport.pipeline_map(*modules[:n])
-        assert count.queries == 2  # the keys of the schemas drawn, the columns of every table shown
+        # the keys of the schemas drawn; the columns of every table shown; their defaults and the indexes
+        assert count.queries == 3
     with server_queries(connection) as count:
         pipeline_map.html()
     assert count.queries == 0
     with server_queries(connection) as count:
         djimport.pipeline_map()
-    assert count.queries == 3  # every schema's tables too
+    assert count.queries == 4  # every schema's tables too
 
 
 def test_markup_in_names_and_comments_stays_data(pipeline):
@@ -364,6 +379,12 @@ def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
     assert page.execute_script("return document.querySelectorAll('img, b').length") == 0
     assert page.execute_script("return [...document.querySelectorAll('td.comment')].map((e) => e.textContent)") == [
         SCRIPT_END, "<b>depth</b> & more"]
+    # Nullable and default, and the definition as DataJoint writes it (markup in it is text too).
+    assert page.execute_script("return [...document.querySelectorAll('td.default')].map((e) => e.textContent)") == [
+        "", "nullable = null"]
+    definition = page.execute_script("return document.querySelector('details.definition[open] pre').textContent")
+    assert definition == djimport.pipeline_map(*pipeline).tables[node_id(probes, "#probe")]["definition"]
+    assert definition.startswith(f"# {XSS}\nprobe : ")
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text
     assert problems(page) == []  # nothing blocked by the page's Content-Security-Policy either
