@@ -111,6 +111,21 @@ def steps(page: Path, table: str | None) -> dict[str, list[float]]:
     return times
 
 
+def first_view(page: Path) -> str:
+    """How the overview reads in a 1600x1000 window: schema names whole in view, labels overlapping, the smallest
+    name's height."""
+    from tests.browser import chromium, overview_layout
+
+    with chromium(window=(1600, 1000)) as driver:
+        driver.get(page.resolve().as_uri())
+        if not driver.execute_script("return !!document.querySelector('#overview svg')"):
+            return "no overview (fewer schemas than _map.OVERVIEW_FROM)"
+        layout = overview_layout(driver)
+        shown = driver.execute_script("return document.querySelectorAll('#overview g.node').length")
+    return (f"{len(layout['inside'])} of {shown} schema names whole in view, {layout['overlaps']} pairs of labels "
+            f"overlapping, smallest name {layout['height']:.1f} px high")
+
+
 def screenshot(page: Path, path: Path, table: str | None) -> None:
     """The whole map in a 1600x1000 window to ``path``; with ``table`` (a class name) found by the search box
     and selected, to ``<path>-selected.png`` too."""
@@ -167,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         log(f"loading the page {args.loads} times")
         times = measure(page, args.loads)
         stepped = steps(page, f"{names[0]}.Node0")
+        overview = first_view(page)
         if args.screenshot:
             screenshot(page, args.screenshot, args.select)
     shown = sys.argv[1:] if argv is None else argv
@@ -177,7 +193,7 @@ def main(argv: list[str] | None = None) -> None:
         f"| {args.schemas} schemas, {tables} tables | median (min, max, runs) |",
         "|---|---:|",
         f"| page size | {len(text.encode('utf-8')) / 1e6:.2f} MB ({len(text.encode('utf-8'))} bytes) |",
-        f"| `djimport.pipeline_map(...)`, modules imported: keys and columns (2 queries) | {_spread(build)} |",
+        f"| `djimport.pipeline_map(...)`, modules imported: keys, columns, defaults and indexes (3 queries) | {_spread(build)} |",
         f"| `.html()`: Graphviz `dot` lays out the SVG, page assembled | {_spread(render)} |",
         f"| Chromium: navigation start to laid out and painted (page's clock) | {_spread(times['laid out'])} |",
         f"| Chromium: `driver.get` wall time (until the load event) | {_spread(times['get'])} |",
@@ -185,6 +201,7 @@ def main(argv: list[str] | None = None) -> None:
         f"| a pan step (pointer moved) to drawn | {_spread(stepped['pan'], 1)} |",
         f"| a search ({len(_SEARCHES)} texts: names, columns, comments, one letter off, none) to results drawn | "
         f"{_spread(stepped['search'], 1)} |",
+        f"| first view, 1600x1000 window | {overview} |",
     ]))
 
 

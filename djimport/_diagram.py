@@ -8,8 +8,8 @@ key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
 schema's name; the edges from them have arrowheads (parent to child). A diagram
 of several schemas (a pipeline's map) draws each in a cluster of its own, left to
-right, and the foreign keys between them in dark blue. What is drawn is chosen by
-:mod:`._selection`.
+right, and the foreign keys between them in dark blue; the pipeline map's overview draws
+the schemas alone (:func:`draw_overview`). What is drawn is chosen by :mod:`._selection`.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ def draw_overview(selection: Selection) -> graphviz.Digraph:
         pair = (edge.parent[0], edge.child[0])
         if edge.between_schemas and pair[0] in selection.tables and pair[1] in selection.tables:
             links[pair] = links.get(pair, 0) + 1
-    for (parent, child), count in links.items():
-        graph.edge(schema_node_id(parent), schema_node_id(child), label=str(count))
+    for (parent, child), keys in links.items():
+        graph.edge(schema_node_id(parent), schema_node_id(child), label=str(keys))
     return graph
 
 

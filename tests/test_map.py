@@ -568,30 +568,6 @@ def many_schemas(connection):
             drop_schema_raw(connection, name)
 
 
-def overview_layout(driver) -> dict:
-    """The overview's labels: how many pairs of their boxes (a node's or an edge's texts together) overlap, which
-    schema names lie whole inside the map's visible area, and the height of the smallest line of a node."""
-    return driver.execute_script("""
-        const svg = document.querySelector("#overview svg"), m = document.getElementById("map").getBoundingClientRect();
-        const box = (g) => {
-            const rs = [...g.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
-            return {left: Math.min(...rs.map((r) => r.left)), right: Math.max(...rs.map((r) => r.right)),
-                    top: Math.min(...rs.map((r) => r.top)), bottom: Math.max(...rs.map((r) => r.bottom))};
-        };
-        const labels = [...svg.querySelectorAll("g.node, g.edge")].filter((g) => g.querySelector("text")).map(box);
-        let overlaps = 0;
-        labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
-            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
-        }));
-        const inside = [...svg.querySelectorAll("g.node")].filter((g) => {
-            const r = box(g);
-            return r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
-        }).map((g) => g.querySelector("text").textContent);
-        const heights = [...svg.querySelectorAll("g.node text")].map((t) => t.getBoundingClientRect().height);
-        return {overlaps, inside, height: Math.min(...heights)};
-    """)
-
-
 def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(browser, many_schemas, tmp_path):
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
     from selenium.webdriver.common.by import By
@@ -601,7 +577,7 @@ def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(br
         path = djimport.pipeline_map(pattern).save(tmp_path / f"overview{count}.html")
         browser.get_log("browser")
         browser.get(path.as_uri())
-        layout = overview_layout(browser)
+        layout = browsers.overview_layout(browser)
         assert layout["overlaps"] == 0 and layout["height"] >= 6.5  # pixels (dot: 4 at 40 schemas)
         assert sorted(layout["inside"]) == [f"{many_schemas}_lab{k:03d}" for k in range(count)]
         assert state(browser)["overview"] and problems(browser) == []
