@@ -1,8 +1,9 @@
 """The pipeline map: one self-contained HTML page of a diagram to pan, zoom and search, with a panel per table.
 
-The page inlines the diagram as SVG laid out by Graphviz's ``dot`` (:mod:`._diagram`), the tables'
-details as JSON, and the script and style of ``_map.js`` and ``_map.css``: it fetches nothing, and its
-Content-Security-Policy forbids it to (only its own script and style run, by their hashes). Names and
+The page inlines the diagram as SVG laid out by Graphviz's ``dot`` (:mod:`._diagram`), for 10 schemas or
+more an overview of the schemas alone (neato), the tables' details as JSON (with each table's definition as
+DataJoint writes it, from the catalog), and the script and style of ``_map.js`` and ``_map.css``: it fetches
+nothing, and its Content-Security-Policy forbids it to (only its own script and style run, by their hashes). Names and
 comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, and the script
 writes them with ``textContent`` only.
 """
@@ -213,9 +214,9 @@ def _default(column: str, details: Details) -> str | None:
     ``CURRENT_TIMESTAMP``), None without one. Servers write them otherwise: MariaDB quotes strings
     (``'a'``) and writes ``NULL``, MySQL does neither, PostgreSQL adds a cast (``'a'::character varying``)."""
     nullable, value = details.columns.get(column, (False, None))
-    if value is None or value.upper().startswith("NULL"):
+    value = None if value is None else re.sub(r"::[\w \"\[\]]+$", "", value)
+    if value is None or value.upper() == "NULL":
         return "null" if nullable else None
-    value = re.sub(r"::[\w \"\[\]]+$", "", value)
     if value.startswith("'") and value.endswith("'"):
         return json.dumps(value[1:-1].replace("''", "'"), ensure_ascii=False)
     if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?|\w+\(.*\)|current_timestamp", value, re.IGNORECASE):
