@@ -82,8 +82,8 @@ def draw(selection: Selection) -> graphviz.Digraph:
 
 
 def draw_overview(selection: Selection) -> graphviz.Digraph:
-    """The schema-level graph of a many-schema :class:`Selection`: one node per schema drawn, labelled with its
-    name and number of tables, one edge per pair of schemas linked by foreign keys, labelled with their number."""
+    """The schema-level graph of a many-schema :class:`Selection`: one node per schema drawn that has tables,
+    labelled with its name and number of tables, one edge per pair of schemas linked by foreign keys, labelled with their number."""
     # Laid out by neato, overlaps removed (prism): dot's ranks put a pipeline whose schemas build on each other
     # in a column 100 schemas tall, too thin to read; neato's drawing of 100 schemas fills a screen.
     graph = graphviz.Digraph(name="overview", engine="neato")
@@ -92,8 +92,9 @@ def draw_overview(selection: Selection) -> graphviz.Digraph:
                fontname="arial", fontsize="16")
     graph.attr("edge", color=_CROSS_SCHEMA_EDGE_COLOR, fontname="arial", fontsize="12", fontcolor="#1F4E9A")
     for schema, tables in selection.tables.items():
-        count = f"{len(tables)} table{'s' if len(tables) != 1 else ''}"
-        graph.node(schema_node_id(schema), label=f"{_label(schema)}\\n{count}")
+        if tables:  # a schema of DataJoint's hidden tables only has nothing to open
+            count = f"{len(tables)} table{'s' if len(tables) != 1 else ''}"
+            graph.node(schema_node_id(schema), label=f"{_label(schema)}\\n{count}")
     links: dict[tuple[str, str], int] = {}
     for edge in selection.edges:
         pair = (edge.parent[0], edge.child[0])

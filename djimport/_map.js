@@ -27,7 +27,8 @@
   const shown = (ids) => ids.filter((id) => nodes.has(id));
 
   // neato puts an edge's count at the middle of the edge, where another may be: each count that would overlap
-  // a label moves along its edge to the first free place (the labels' boxes are in the drawing's units).
+  // a label moves along its edge to the first free place, or is left out where there is none (hundreds of
+  // schemas); the edge's tooltip says it (the labels' boxes are in the drawing's units).
   if (overview) {
     const boxOf = (texts) => {
       const rs = texts.map((t) => t.getBBox());
@@ -37,19 +38,25 @@
     const overlap = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
     const placed = [...overview.querySelectorAll("g.node")].map((g) => boxOf([...g.querySelectorAll("text")]));
     for (const g of overview.querySelectorAll("g.edge")) {
-      const text = g.querySelector("text"), path = g.querySelector("path");
+      const text = g.querySelector("text"), path = g.querySelector("path"), title = g.querySelector("title");
       if (!text || !path) continue;
-      const length = path.getTotalLength(), x = text.getAttribute("x"), y = text.getAttribute("y");
+      const [parent, child] = title.textContent.split("->").map((id) => data.schemas[id]);
+      title.textContent = `${parent} \u2192 ${child}: ${text.textContent} foreign key${text.textContent === "1" ? "" : "s"}`;
+      const length = path.getTotalLength();
       let box = boxOf([text]);
-      const offset = +y - (box.t + box.b) / 2; // from the text's middle to its baseline
-      for (const at of [0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.5]) {
+      const offset = +text.getAttribute("y") - (box.t + box.b) / 2; // from the text's middle to its baseline
+      for (const at of [0.4, 0.6, 0.3, 0.7, 0.2, 0.8, null]) {
         if (!placed.some((other) => overlap(box, other))) break;
-        const p = at === 0.5 ? { x: +x, y: +y - offset } : path.getPointAtLength(length * at); // no place: the middle
+        if (at === null) {
+          text.remove();
+          break;
+        }
+        const p = path.getPointAtLength(length * at);
         text.setAttribute("x", p.x);
         text.setAttribute("y", p.y + offset);
         box = boxOf([text]);
       }
-      placed.push(box);
+      if (text.isConnected) placed.push(box);
     }
   }
   const nameOf = (id) => `${tables.get(id).schema}.${tables.get(id).class}`;

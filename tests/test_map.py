@@ -581,6 +581,8 @@ def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(br
         assert layout["overlaps"] == 0 and layout["height"] >= 6.5  # pixels (dot: 4 at 40 schemas)
         assert sorted(layout["inside"]) == [f"{many_schemas}_lab{k:03d}" for k in range(count)]
         assert state(browser)["overview"] and problems(browser) == []
+    tooltips = browser.execute_script("return [...document.querySelectorAll('#overview g.edge title')].map((t) => t.textContent)")
+    assert f"{many_schemas}_lab000 \u2192 {many_schemas}_lab001: 1 foreign key" in tooltips
     # A click opens a schema in place, zoomed to its tables; back returns to the overview.
     schema = f"{many_schemas}_lab042"
     next(g for g in browser.find_elements(By.CSS_SELECTOR, "#overview g.node") if g.text.startswith(schema)).click()
