@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
         f"| Chromium: `driver.get` wall time (until the load event) | {_spread(times['get'])} |",
         f"| a zoom step (+ button) to drawn, on the tables' map | {_spread(stepped['zoom'], 1)} |",
         f"| a pan step (pointer moved) to drawn | {_spread(stepped['pan'], 1)} |",
-        f"| a search ({len(_SEARCHES)} texts: names, columns, comments, one letter off, none) to results drawn | "
+        f"| a search ({len(_SEARCHES)} texts: class and column names, one letter off, none) to results drawn | "
         f"{_spread(stepped['search'], 1)} |",
         f"| first view, 1600x1000 window | {overview} |",
     ]))
