@@ -220,8 +220,7 @@
       if (views.overview) use(views.overview);
     }
   }
-  addEventListener("popstate", () => route(named(), true));
-  addEventListener("hashchange", () => route(named(), true));
+  addEventListener("popstate", () => route(named(), true)); // Back, Forward, and an address typed (#...)
 
   // A schema of the overview opened in place: the tables' map, zoomed to that schema's tables.
   function openSchema(schema) {

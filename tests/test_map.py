@@ -429,6 +429,7 @@ def state(driver) -> dict:
 
 def test_deep_links_open_a_table_and_selecting_one_is_a_step_in_history(page, pipeline, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
 
     catalog, people, enrollment, _ = pipeline
     uri = page.current_url
@@ -445,6 +446,8 @@ def test_deep_links_open_a_table_and_selecting_one_is_a_step_in_history(page, pi
     assert (state(page)["hash"], selected(page)) == (f"#{people}.Student", [node_id(people, "student")])
     page.back()
     assert selected(page) == [node_id(enrollment, "enroll")]
+    page.execute_script(f"location.hash = {json.dumps('#' + catalog + '.Course')}")  # an address typed
+    WebDriverWait(page, 2).until(lambda driver: selected(driver) == [node_id(catalog, "course")])
     # --around opens on its table.
     around = djimport.pipeline_map(around=f"{enrollment}.Enroll").save(tmp_path / "around.html")
     page.get(around.as_uri())
