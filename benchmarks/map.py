@@ -1,8 +1,8 @@
-"""The pipeline map of a synthetic pipeline: its page's size, the time to build it, and the time headless
-Chromium takes to load and lay it out.
+"""The pipeline map of a synthetic pipeline: its page's size, the time to build it, the time headless
+Chromium takes to load and lay it out, and the time of a zoom step, a pan step and a search.
 
     python -m benchmarks.map                     # 20 schemas of 15 tables (300), 7 loads (about 1 min)
-    python -m benchmarks.map --screenshot docs/map-300-tables.png --select Node5
+    python -m benchmarks.map --schemas 100 --tables 10 --screenshot docs/map-100-schemas.png --select Node5
 
 Run it from the repository root with the Python of an environment that has DataJoint, selenium, Graphviz's
 ``dot``, ``chromium`` and ``chromedriver``. Each load is a new Chromium with an empty profile; "loaded and laid
@@ -45,8 +45,9 @@ def _declare(backend, prefix: str, schemas: int, tables: int) -> list[str]:
     return declare_pipelines(prefix, schemas, tables)
 
 
-def _spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.0f} ms (min {min(values):.0f}, max {max(values):.0f}, n = {len(values)})"
+def _spread(values: list[float], digits: int = 0) -> str:
+    return (f"{statistics.median(values):.{digits}f} ms (min {min(values):.{digits}f}, max {max(values):.{digits}f}, "
+            f"n = {len(values)})")
 
 
 def measure(page: Path, loads: int) -> dict[str, list[float]]:
@@ -65,6 +66,64 @@ def measure(page: Path, loads: int) -> dict[str, list[float]]:
             if errors:
                 raise RuntimeError(f"the page logged errors: {errors}")
     return times
+
+
+# One step, from its event until the next frame has been rendered (the task after that frame's animation callbacks,
+# style, layout and paint). arguments: the step, then the callback.
+_STEP = """
+const [step, done] = arguments;
+const start = performance.now();
+const map = document.getElementById("map"), r = map.getBoundingClientRect();
+const at = {clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0};
+if (step === "zoom") document.getElementById("zoom-in").click();
+if (step === "pan") {
+  map.dispatchEvent(new PointerEvent("pointerdown", at));
+  map.dispatchEvent(new PointerEvent("pointermove", {...at, clientX: at.clientX + 40, clientY: at.clientY + 30}));
+  map.dispatchEvent(new PointerEvent("pointerup", at));
+}
+if (step.startsWith("search ")) {
+  const box = document.getElementById("search");
+  box.value = step.slice(7);
+  box.dispatchEvent(new Event("input"));
+}
+requestAnimationFrame(() => setTimeout(() => done(performance.now() - start)));
+"""
+_SEARCHES = ("Node5", "node12_id", "Nodr5", "value3", "birth", "Item", "s4_", "zzz")
+
+
+def steps(page: Path, table: str | None) -> dict[str, list[float]]:
+    """The times of zoom and pan steps and of searches, in one browser, on the tables' map (``table`` opened)."""
+    from tests.browser import chromium
+
+    times: dict[str, list[float]] = {"zoom": [], "pan": [], "search": []}
+    with chromium(window=(1600, 1000)) as driver:
+        driver.set_script_timeout(60)
+        driver.get(page.resolve().as_uri() + (f"#{table}" if table else ""))
+        for _ in range(8):
+            for step in ("zoom", "pan"):
+                times[step].append(driver.execute_async_script(_STEP, step))
+            driver.find_element("id", "fit").click()
+        for text in _SEARCHES:
+            times["search"].append(driver.execute_async_script(_STEP, f"search {text}"))
+        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        if errors:
+            raise RuntimeError(f"the page logged errors: {errors}")
+    return times
+
+
+def first_view(page: Path) -> str:
+    """How the overview reads in a 1600x1000 window: schema names whole in view, labels overlapping, the smallest
+    name's height."""
+    from tests.browser import chromium, overview_layout
+
+    with chromium(window=(1600, 1000)) as driver:
+        driver.get(page.resolve().as_uri())
+        if not driver.execute_script("return !!document.querySelector('#overview svg')"):
+            return "no overview (fewer schemas than _map.OVERVIEW_FROM)"
+        layout = overview_layout(driver)
+        shown = driver.execute_script("return document.querySelectorAll('#overview g.node').length")
+    return (f"{len(layout['inside'])} of {shown} schema names whole in view, {layout['overlaps']} pairs of labels "
+            f"overlapping, smallest name {layout['height']:.1f} px high")
 
 
 def screenshot(page: Path, path: Path, table: str | None) -> None:
@@ -122,6 +181,8 @@ def main(argv: list[str] | None = None) -> None:
         page.write_text(text, encoding="utf-8")
         log(f"loading the page {args.loads} times")
         times = measure(page, args.loads)
+        stepped = steps(page, f"{names[0]}.Node0")
+        overview = first_view(page)
         if args.screenshot:
             screenshot(page, args.screenshot, args.select)
     shown = sys.argv[1:] if argv is None else argv
@@ -132,10 +193,15 @@ def main(argv: list[str] | None = None) -> None:
         f"| {args.schemas} schemas, {tables} tables | median (min, max, runs) |",
         "|---|---:|",
         f"| page size | {len(text.encode('utf-8')) / 1e6:.2f} MB ({len(text.encode('utf-8'))} bytes) |",
-        f"| `djimport.pipeline_map(...)`, modules imported: keys and columns (2 queries) | {_spread(build)} |",
+        f"| `djimport.pipeline_map(...)`, modules imported: keys, columns, defaults and indexes (3 queries) | {_spread(build)} |",
         f"| `.html()`: Graphviz `dot` lays out the SVG, page assembled | {_spread(render)} |",
         f"| Chromium: navigation start to laid out and painted (page's clock) | {_spread(times['laid out'])} |",
         f"| Chromium: `driver.get` wall time (until the load event) | {_spread(times['get'])} |",
+        f"| a zoom step (+ button) to drawn, on the tables' map | {_spread(stepped['zoom'], 1)} |",
+        f"| a pan step (pointer moved) to drawn | {_spread(stepped['pan'], 1)} |",
+        f"| a search ({len(_SEARCHES)} texts: class and column names, one letter off, none) to results drawn | "
+        f"{_spread(stepped['search'], 1)} |",
+        f"| first view, 1600x1000 window | {overview} |",
     ]))
 
 

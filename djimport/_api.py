@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from ._datajoint import Connection
-    from ._selection import Selection
+    from ._selection import Node, Selection
     from ._map import PipelineMap
 
 
@@ -293,13 +293,14 @@ def pipeline_map(
     and children, and the line that imports it.
 
     ``.save("pipeline.html")`` writes the page; in a notebook the map is the cell's output (it has
-    ``_repr_html_``). Costs the queries of :func:`diagram` plus one (the columns of every table shown).
+    ``_repr_html_``). Costs the queries of :func:`diagram` plus two (the columns of every table shown, then
+    their defaults and the indexes).
     Writing or showing it needs Graphviz's ``dot`` program.
     """
     from . import _map  # DataJoint and graphviz, once a map is drawn
 
-    root, connection, selection = _select(modules_or_schema_names, around, depth)
-    return _map.build(connection, selection, root.name)
+    root, connection, selection, start = _select(modules_or_schema_names, around, depth)
+    return _map.build(connection, selection, root.name, focus=start)
 
 
 def diagram_selection(
@@ -312,8 +313,8 @@ def diagram_selection(
 
 def _select(
     modules_or_schema_names: tuple[types.ModuleType | str, ...], around: str | None, depth: int
-) -> tuple[Root, Connection, Selection]:
-    """The root and connection of the schemas drawn, and :func:`diagram_selection`."""
+) -> tuple[Root, Connection, Selection, Node | None]:
+    """The root and connection of the schemas drawn, :func:`diagram_selection`, and the table ``around`` names."""
     from . import _catalog, _diagram, _selection  # DataJoint, once a diagram is drawn
 
     if around is not None and modules_or_schema_names:
@@ -327,21 +328,23 @@ def _select(
             raise ValueError("draw schemas of one server at a time: these modules come from different roots")
         connection = loaders[0].root.connection()
         tables = _diagram.tables_of(loaders)
-        return loaders[0].root, connection, _selection.of_schemas(tables, _catalog.list_keys_of(connection, list(tables)))
+        selection = _selection.of_schemas(tables, _catalog.list_keys_of(connection, list(tables)))
+        return loaders[0].root, connection, selection, None
     # Patterns, every schema or a neighbourhood: the schemas of DataJoint's default server, listed at once.
     root = register(DEFAULT_ROOT)
     connection = root.connection()
     listing = _catalog.list_all_tables(connection)
     if around is not None:
         start = _selection.find_table(listing, around, root.describe())
-        return root, connection, _selection.around(listing, _catalog.list_keys_of(connection, list(listing)), start, depth)
+        keys = _catalog.list_keys_of(connection, list(listing))
+        return root, connection, _selection.around(listing, keys, start, depth), start
     schemas = [_schema_of_default_root(name) for name in modules_or_schema_names]
     drawn = _diagram.labelled(listing)
     if schemas:
         drawn = {schema: drawn.get(schema, {}) for schema in _selection.match_schemas(schemas, listing, root.describe())}
     if not drawn:
         raise LookupError(f"no schema with DataJoint tables on {root.describe()}")
-    return root, connection, _selection.of_schemas(drawn, _catalog.list_keys_of(connection, list(drawn)))
+    return root, connection, _selection.of_schemas(drawn, _catalog.list_keys_of(connection, list(drawn))), None
 
 
 def _schema_of_default_root(module_or_name: types.ModuleType | str) -> str:

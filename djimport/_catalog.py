@@ -176,6 +176,15 @@ _SQL = {
             "NULL FROM information_schema.tables AS t WHERE t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
             "ORDER BY 1, 2, 8"
         ),
+        # The pipeline map's panel: each column's nullability and default, then each index but the primary key,
+        # a row per column of it.
+        "details": (
+            "SELECT 'column', table_schema, table_name, column_name, is_nullable = 'YES', column_default, "
+            "ordinal_position FROM information_schema.columns WHERE table_schema IN %s "
+            "UNION ALL SELECT 'index', table_schema, table_name, index_name, non_unique = 0, column_name, "
+            "seq_in_index FROM information_schema.statistics WHERE table_schema IN %s AND index_name <> 'PRIMARY' "
+            "ORDER BY 1, 2, 3, 4, 7"
+        ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
         # A schema's character set and collation, and what CREATE DATABASE gives without them.
@@ -245,6 +254,21 @@ _SQL = {
             "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY 1, 2, 8"
+        ),
+        "details": (
+            "SELECT 'column', n.nspname, c.relname, a.attname, NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
+            "a.attnum::bigint FROM pg_catalog.pg_attribute AS a "
+            "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
+            "UNION ALL SELECT 'index', n.nspname, c.relname, i.relname, x.indisunique, a.attname::text, k.ord "
+            "FROM pg_catalog.pg_index AS x JOIN pg_catalog.pg_class AS i ON i.oid = x.indexrelid "
+            "JOIN pg_catalog.pg_class AS c ON c.oid = x.indrelid "
+            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
+            "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+            "JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+            "WHERE n.nspname = ANY(%s) AND NOT x.indisprimary ORDER BY 1, 2, 3, 4, 7"
         ),
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
     },
@@ -450,6 +474,39 @@ def describe_attributes_of(
         entry[1].append((Column(*column), bool(nullable), default, None if labels is None else tuple(labels)))
     return {schema: {table: (comment, tuple(columns)) for table, (comment, columns) in described.items()}
             for schema, described in tables.items()}
+
+
+class Index(NamedTuple):
+    """A secondary index of a table: its columns in order, and whether it is unique."""
+
+    columns: tuple[str, ...]
+    unique: bool
+
+
+class Details(NamedTuple):
+    """What the pipeline map's panel adds to a :class:`TableDescription`: column -> (nullable, default as the
+    server writes it or None), and the secondary indexes (with those a server made for a foreign key)."""
+
+    columns: dict[str, tuple[bool, str | None]]
+    indexes: tuple[Index, ...]
+
+
+def describe_details_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, Details]]:
+    """Schema -> table -> its :class:`Details`, for each of ``schemas``, in one query."""
+    columns: dict[tuple[str, str], dict[str, tuple[bool, str | None]]] = {}
+    indexes: dict[tuple[str, str], dict[str, tuple[list[str], bool]]] = {}
+    sql = _sql(connection, "details")
+    rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
+    for kind, schema, table, name, flag, value, _ in rows:
+        if kind == "column":
+            columns.setdefault((schema, table), {})[name] = (bool(flag), value)
+        else:
+            indexes.setdefault((schema, table), {}).setdefault(name, ([], bool(flag)))[0].append(value)
+    described: dict[str, dict[str, Details]] = {schema: {} for schema in schemas}
+    for (schema, table), table_columns in columns.items():
+        kept = tuple(Index(tuple(names), unique) for names, unique in indexes.get((schema, table), {}).values())
+        described.setdefault(schema, {})[table] = Details(table_columns, kept)
+    return described
 
 
 def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:

@@ -8,8 +8,8 @@ key has more attributes than the foreign key brings (one-to-many). Tables of
 other schemas that the schema references sit in a cluster labelled with their
 schema's name; the edges from them have arrowheads (parent to child). A diagram
 of several schemas (a pipeline's map) draws each in a cluster of its own, left to
-right, and the foreign keys between them in dark blue. What is drawn is chosen by
-:mod:`._selection`.
+right, and the foreign keys between them in dark blue; the pipeline map's overview draws
+the schemas alone (:func:`draw_overview`). What is drawn is chosen by :mod:`._selection`.
 """
 
 from __future__ import annotations
@@ -79,6 +79,35 @@ def draw(selection: Selection) -> graphviz.Digraph:
             for table, label in tables.items():
                 target.node(_node_id(other, table), **_node_style(table, label))
     return graph
+
+
+def draw_overview(selection: Selection) -> graphviz.Digraph:
+    """The schema-level graph of a many-schema :class:`Selection`: one node per schema drawn that has tables,
+    labelled with its name and number of tables, one edge per pair of schemas linked by foreign keys, labelled with their number."""
+    # Laid out by neato, overlaps removed (prism): dot's ranks put a pipeline whose schemas build on each other
+    # in a column 100 schemas tall, too thin to read; neato's drawing of 100 schemas fills a screen.
+    graph = graphviz.Digraph(name="overview", engine="neato")
+    graph.attr(overlap="prism", sep="+8", fontname="arial")
+    graph.attr("node", shape="box", style="rounded,filled", fillcolor="#F6F7F9", color="#00000080",
+               fontname="arial", fontsize="16")
+    graph.attr("edge", color=_CROSS_SCHEMA_EDGE_COLOR, fontname="arial", fontsize="12", fontcolor="#1F4E9A")
+    for schema, tables in selection.tables.items():
+        if tables:  # a schema of DataJoint's hidden tables only has nothing to open
+            count = f"{len(tables)} table{'s' if len(tables) != 1 else ''}"
+            graph.node(schema_node_id(schema), label=f"{_label(schema)}\\n{count}")
+    links: dict[tuple[str, str], int] = {}
+    for edge in selection.edges:
+        pair = (edge.parent[0], edge.child[0])
+        if edge.between_schemas and pair[0] in selection.tables and pair[1] in selection.tables:
+            links[pair] = links.get(pair, 0) + 1
+    for (parent, child), keys in links.items():
+        graph.edge(schema_node_id(parent), schema_node_id(child), label=str(keys))
+    return graph
+
+
+def schema_node_id(schema: str) -> str:
+    """A schema's node in the overview: an ID that is not its name, as :func:`_node_id`."""
+    return "s" + hashlib.sha256(json.dumps([schema]).encode()).hexdigest()[:16]
 
 
 def tables_of(modules: Iterable[ModuleState]) -> dict[str, dict[str, str]]:

@@ -50,3 +50,27 @@ def chromium(window: tuple[int, int] = (1400, 900)) -> Iterator[Any]:
             yield driver
         finally:
             driver.quit()
+
+
+def overview_layout(driver: Any) -> dict:
+    """The overview's labels: how many pairs of their boxes (a node's or an edge's texts together) overlap, which
+    schema names lie whole inside the map's visible area, and the height of the smallest line of a node."""
+    return driver.execute_script("""
+        const svg = document.querySelector("#overview svg"), m = document.getElementById("map").getBoundingClientRect();
+        const box = (g) => {
+            const rs = [...g.querySelectorAll("text")].map((t) => t.getBoundingClientRect());
+            return {left: Math.min(...rs.map((r) => r.left)), right: Math.max(...rs.map((r) => r.right)),
+                    top: Math.min(...rs.map((r) => r.top)), bottom: Math.max(...rs.map((r) => r.bottom))};
+        };
+        const labels = [...svg.querySelectorAll("g.node, g.edge")].filter((g) => g.querySelector("text")).map(box);
+        let overlaps = 0;
+        labels.forEach((a, i) => labels.slice(i + 1).forEach((b) => {
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++;
+        }));
+        const inside = [...svg.querySelectorAll("g.node")].filter((g) => {
+            const r = box(g);
+            return r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+        }).map((g) => g.querySelector("text").textContent);
+        const heights = [...svg.querySelectorAll("g.node text")].map((t) => t.getBoundingClientRect().height);
+        return {overlaps, inside, height: Math.min(...heights)};
+    """)

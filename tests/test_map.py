@@ -6,6 +6,7 @@ skipped, unless ``DJIMPORT_REQUIRE_BACKENDS`` is set (CI sets it): then a missin
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -20,7 +21,7 @@ import djimport
 from djimport._diagram import _node_id as node_id
 from djimport.cli import main
 from tests import browser as browsers
-from tests.helpers import create_schema_raw, drop_schema_raw, server_queries
+from tests.helpers import create_schema_raw, drop_schema_raw, quote, server_queries
 from tests.pipeline import split_university  # noqa: F401  (fixture)
 from tests.test_diagram import UNIVERSITY_EDGES
 from tests.university import SPLIT
@@ -49,6 +50,11 @@ def probes(schema_name):
         definition = """# a recording
         -> Probe
         rec : int
+        ---
+        -> [nullable] Probe.proj(spare_probe="probe")
+        label = "it's" : varchar(16)  # a label
+        unique index (label)
+        index (rec, label)
         """
 
         class Channel(dj.Part):
@@ -92,12 +98,12 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     for name, part in SPLIT.items():
         assert by_class[name]["schema"].endswith("_" + part)
     student = tables[node_id(people, "student")]
-    assert {key: value for key, value in student.items() if key != "attributes"} == {
-        "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "",
+    assert {key: value for key, value in student.items() if key not in ("attributes", "definition")} == {
+        "schema": people, "table": "student", "class": "Student", "tier": "Manual", "comment": "", "indexes": [],
         "import": f"from djschemas.{people} import Student",
         "parents": [], "children": [node_id(enrollment, "enroll"), node_id(people, "student_major")],
     }
-    assert [(name, comment, in_key) for name, _, comment, in_key in student["attributes"]][:3] == [
+    assert [(name, comment, in_key) for name, _, comment, in_key, *_ in student["attributes"]][:3] == [
         ("student_id", "university-wide ID number", True), ("first_name", "", False), ("last_name", "", False)]
     assert "int" in student["attributes"][0][1]
     # Parents and children are the diagram's edges.
@@ -107,11 +113,20 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     assert links == {(entry["class"], labels[child]) for entry in tables.values() for child in entry["children"]}
     probe, channel = tables[node_id(probes, "#probe")], tables[node_id(probes, "recording__channel")]
     assert (probe["tier"], probe["comment"]) == ("Lookup", XSS)
-    assert [(name, comment, in_key) for name, _, comment, in_key in probe["attributes"]] == [
-        ("probe", SCRIPT_END, True), ("depth", "<b>depth</b> & more", False)]
+    assert [(name, comment, in_key, nullable, default) for name, _, comment, in_key, nullable, default in
+            probe["attributes"]] == [("probe", SCRIPT_END, True, False, None), ("depth", "<b>depth</b> & more", False, True, "null")]
     assert (channel["tier"], channel["import"]) == ("Part", f"from djschemas.{probes} import Recording")
-    assert [(name, in_key) for name, _, _, in_key in channel["attributes"]] == [
+    assert [(name, in_key) for name, _, _, in_key, *_ in channel["attributes"]] == [
         ("probe", True), ("rec", True), ("channel", True)]
+    # The definition as DataJoint writes it, from the catalog: foreign keys (renamed, nullable), defaults, indexes.
+    recording = tables[node_id(probes, "recording")]
+    lines = recording["definition"].split("\n")
+    assert lines[:2] == ["# a recording", "-> Probe"] and re.fullmatch(r"rec : \S+", lines[2])
+    assert lines[3:6] == ["---", '-> [nullable] Probe.proj(spare_probe="probe")', 'label = "it\'s" : varchar(16)  # a label']
+    assert sorted(lines[6:]) == ["index (rec, label)", "unique index (label)"]
+    assert sorted(recording["indexes"]) == [[["label"], True], [["rec", "label"], False]]
+    assert tables[node_id(probes, "#probe")]["definition"].split("\n")[2:] == [
+        "---", f"depth = null : {probe['attributes'][1][1]}  # <b>depth</b> & more"]  # float, or PostgreSQL's name
 
 
 def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
@@ -133,18 +148,19 @@ def test_the_map_takes_the_diagrams_choice_of_tables(pipeline):
     assert not any(entry["schema"] == probes for entry in by_pattern.values())
 
 
-def test_the_map_costs_two_queries_and_writing_it_none(pipeline, connection):
+def test_the_map_costs_three_queries_and_writing_it_none(pipeline, connection):
     modules = [djimport.load(name) for name in pipeline]
     for n in (1, len(modules)):
         with server_queries(connection) as count:
             pipeline_map = djimport.pipeline_map(*modules[:n])
-        assert count.queries == 2  # the keys of the schemas drawn, the columns of every table shown
+        # the keys of the schemas drawn; the columns of every table shown; their defaults and the indexes
+        assert count.queries == 3
     with server_queries(connection) as count:
         pipeline_map.html()
     assert count.queries == 0
     with server_queries(connection) as count:
         djimport.pipeline_map()
-    assert count.queries == 3  # every schema's tables too
+    assert count.queries == 4  # every schema's tables too
 
 
 def test_markup_in_names_and_comments_stays_data(pipeline):
@@ -194,11 +210,21 @@ def test_without_dot_the_command_says_what_to_install(pipeline, tmp_path, monkey
     assert not (tmp_path / "map.html").exists()
 
 
-def test_a_notebook_shows_the_page_in_a_sandboxed_frame(pipeline):
+def test_a_notebook_shows_the_page_in_a_sandboxed_frame_over_a_picture(pipeline):
     pipeline_map = djimport.pipeline_map(*pipeline)
     shown = pipeline_map._repr_html_()
-    match = re.fullmatch(r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe>', shown)
-    assert html.unescape(match[1]) == pipeline_map.html()
+    match = re.fullmatch(r'<div style="[^"]*"><img src="data:image/svg\+xml;base64,([^"]*)" alt="[^"]*" style="[^"]*">'
+                         r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" style="[^"]*"></iframe></div>', shown)
+    assert html.unescape(match[2]) == pipeline_map.html()
+    assert base64.b64decode(match[1]).decode() == pipeline_map.graph.pipe(format="svg", encoding="utf-8")
+
+
+# JupyterLab's sanitizer of untrusted outputs (@jupyterlab/apputils, sanitizer.ts), as far as this output meets it:
+# no iframe; img with its src whatever the scheme (src is not checked: jupyterlab/jupyterlab#5183); div; style
+# attributes of these properties.
+JUPYTERLAB_TAGS = ["div", "img", "span", "p"]
+JUPYTERLAB_ATTRIBUTES = {"*": ["class", "id", "style", "title"], "img": ["alt", "src", "width", "height"]}
+JUPYTERLAB_STYLES = ["position", "height", "width", "max-width", "max-height", "top", "left", "border", "background"]
 
 
 # In headless Chromium.
@@ -353,6 +379,12 @@ def test_markup_in_a_comment_shows_as_text_and_runs_nothing(page, pipeline):
     assert page.execute_script("return document.querySelectorAll('img, b').length") == 0
     assert page.execute_script("return [...document.querySelectorAll('td.comment')].map((e) => e.textContent)") == [
         SCRIPT_END, "<b>depth</b> & more"]
+    # Nullable and default, and the definition as DataJoint writes it (markup in it is text too).
+    assert page.execute_script("return [...document.querySelectorAll('td.default')].map((e) => e.textContent)") == [
+        "", "nullable = null"]
+    definition = page.execute_script("return document.querySelector('details.definition[open] pre').textContent")
+    assert definition == djimport.pipeline_map(*pipeline).tables[node_id(probes, "#probe")]["definition"]
+    assert definition.startswith(f"# {XSS}\nprobe : ")
     with pytest.raises(NoAlertPresentException):
         page.switch_to.alert.text
     assert problems(page) == []  # nothing blocked by the page's Content-Security-Policy either
@@ -374,4 +406,236 @@ def test_the_notebook_frame_runs_the_map(browser, pipeline, tmp_path):
         assert panel(browser)["title"] == "Enroll"
     finally:
         browser.switch_to.default_content()
+    assert problems(browser) == []
+
+
+# Links, search, filter, keys and the page (issue 26), on the university pipeline.
+
+
+def state(driver) -> dict:
+    """What the page shows: the URL's fragment, the table selected, the view's viewBox (once the steps of pan and
+    zoom have settled into it) and which SVG is shown."""
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    WebDriverWait(driver, 2).until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('#map svg')].every((svg) => !svg.style.transform)"))
+    return driver.execute_script("""
+        const shown = document.querySelector("#overview:not([hidden]) svg, #tables:not([hidden]) svg");
+        return {hash: decodeURIComponent(location.hash), selected: [...document.querySelectorAll("g.node.selected")]
+            .map((g) => g.querySelector("title").textContent), viewBox: shown.getAttribute("viewBox"),
+            overview: shown.parentElement.id === "overview"};
+    """)
+
+
+def test_deep_links_open_a_table_and_selecting_one_is_a_step_in_history(page, pipeline, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    catalog, people, enrollment, _ = pipeline
+    uri = page.current_url
+    for name in (f"{enrollment}.Enroll", f"{enrollment}.enroll"):
+        page.get("about:blank")
+        page.get(f"{uri}#{name}")
+        assert selected(page) == [node_id(enrollment, "enroll")] and in_view(page, node_id(enrollment, "enroll"))
+        assert panel(page)["title"] == "Enroll"
+    node(page, node_id(people, "student")).click()
+    assert state(page)["hash"] == f"#{people}.Student"
+    next(a for a in page.find_elements(By.CSS_SELECTOR, "ul.links button") if a.text == "StudentMajor").click()
+    assert (state(page)["hash"], selected(page)) == (f"#{people}.StudentMajor", [node_id(people, "student_major")])
+    page.back()
+    assert (state(page)["hash"], selected(page)) == (f"#{people}.Student", [node_id(people, "student")])
+    page.back()
+    assert selected(page) == [node_id(enrollment, "enroll")]
+    page.execute_script(f"location.hash = {json.dumps('#' + catalog + '.Course')}")  # an address typed
+    WebDriverWait(page, 2).until(lambda driver: selected(driver) == [node_id(catalog, "course")])
+    # --around opens on its table.
+    around = djimport.pipeline_map(around=f"{enrollment}.Enroll").save(tmp_path / "around.html")
+    page.get(around.as_uri())
+    assert (state(page)["hash"], selected(page)) == (f"#{enrollment}.Enroll", [node_id(enrollment, "enroll")])
+    assert problems(page) == []
+
+
+def test_search_finds_columns_comments_and_near_misses_and_the_filter_dims(page, pipeline):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    catalog, people, enrollment, probes = pipeline
+    assert search(page, "first_name")[0].split() == ["Student", f"{people}.student", "column", "first_name"]
+    assert search(page, "onerror")[0].split() == ["Probe", f"{probes}.#probe", "comment"]
+    assert search(page, "Enrpll")[0].split()[:3] == ["Enroll", f"{enrollment}.enroll", "name,"]  # one letter off
+    assert search(page, "Grde")[0].startswith("Grade")
+    assert search(page, "qqqzzz") == ["No table matches \u201cqqqzzz\u201d"]
+    listed = search(page, "Grade")
+    box = page.switch_to.active_element
+    box.send_keys(Keys.ARROW_DOWN)
+    assert page.find_element(By.CSS_SELECTOR, "#results li.active").text == listed[1]
+    box.send_keys(Keys.ENTER)
+    assert panel(page)["title"] == listed[1].split()[0]
+
+    def undimmed() -> set[str]:
+        return set(page.execute_script("""return [...document.querySelectorAll("#tables g.node:not(.dimmed)")]
+            .map((g) => g.querySelector("title").textContent)"""))
+
+    tables = djimport.pipeline_map(*pipeline).tables
+    ancestors, frontier = set(), {node_id(enrollment, "enroll")}
+    while frontier:
+        frontier = {parent for table in frontier for parent in tables[table]["parents"]} - ancestors
+        ancestors |= frontier
+    assert {tables[table]["class"] for table in ancestors} >= {"Section", "Student", "Course", "Department"}
+    typed = page.find_element(By.ID, "filter")
+    typed.send_keys("+Enroll")
+    assert undimmed() == ancestors | {node_id(enrollment, "enroll")}
+    typed.clear()
+    typed.send_keys(f"{people}.* Enroll+")
+    assert undimmed() == {i for i, t in tables.items() if t["schema"] == people} | {
+        node_id(enrollment, "enroll"), node_id(enrollment, "grade")}
+    typed.clear()
+    typed.send_keys("Nothing+")
+    assert page.find_element(By.ID, "filtered").text == "no table matches" and undimmed() == set()
+    assert problems(page) == []
+
+
+def test_keys_legend_wheel_print_and_no_page_wide_scrollbar(page, pipeline):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    assert page.find_element(By.ID, "legend").text.split() == ["Manual", "Lookup", "Imported", "Computed", "Part"]
+    def view() -> list[float]:
+        return [float(number) for number in state(page)["viewBox"].split()]
+
+    home = view()
+    width = lambda: view()[2]  # noqa: E731
+    over_the_map = ScrollOrigin.from_element(page.find_element(By.ID, "map"))
+    ActionChains(page).scroll_from_origin(over_the_map, 0, -200).perform()
+    assert view() == home  # the wheel scrolls past a map without focus
+    ActionChains(page).key_down(Keys.CONTROL).scroll_from_origin(over_the_map, 0, -200).key_up(Keys.CONTROL).perform()
+    assert width() < home[2]  # with Ctrl it zooms
+    page.find_element(By.ID, "fit").click()
+    page.execute_script("document.getElementById('map').focus()")
+    ActionChains(page).scroll_from_origin(over_the_map, 0, -200).perform()
+    assert width() < home[2]  # and with the focus
+    body = page.find_element(By.TAG_NAME, "body")
+    body.send_keys("f")
+    assert view() == home
+    body.send_keys("+")
+    assert width() < home[2]
+    body.send_keys("-", "-")
+    assert width() > home[2]
+    body.send_keys("/")
+    assert page.switch_to.active_element.get_attribute("id") == "search"
+    search(page, "StudentMajor")
+    page.switch_to.active_element.send_keys(Keys.ENTER)
+    body.send_keys(Keys.ESCAPE)
+    assert panel(page)["hidden"] and state(page)["hash"] == ""
+    # A narrow window, the panel of the longest name open: no page-wide horizontal scrollbar; names break at
+    # word boundaries only.
+    size = page.get_window_size()
+    page.set_window_size(520, 700)
+    try:
+        search(page, "StudentMajor")
+        page.switch_to.active_element.send_keys(Keys.ENTER)
+        assert page.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert page.execute_script("return [...document.querySelectorAll('#panel h2 wbr')].length") == 1
+        viewed = view()
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert page.execute_script("return getComputedStyle(document.querySelector('header')).display") == "none"
+        assert view() == viewed  # the current view is printed
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        page.set_window_size(size["width"], size["height"])
+    assert problems(page) == []
+
+
+# The overview of a pipeline of many schemas.
+
+
+@pytest.fixture
+def many_schemas(connection):
+    """100 schemas made by plain SQL, each a Manual table `subject` and a Computed `__session` referencing it and
+    the `subject` of two earlier schemas; yields their common prefix."""
+    prefix = f"djmap{uuid.uuid4().hex[:6]}"
+    names = [f"{prefix}_lab{k:03d}" for k in range(100)]
+    try:
+        for k, name in enumerate(names):
+            create_schema_raw(connection, name, ("subject",))
+            parents = {names[k], names[k - 1], names[(k - 1) // 2]} if k else {names[k]}
+            columns = ", ".join(f"p{i} int" for i in range(len(parents)))
+            keys = ", ".join(f"FOREIGN KEY (p{i}) REFERENCES {quote(connection, parent, 'subject')} (id)"
+                             for i, parent in enumerate(sorted(parents)))
+            connection.query(f"CREATE TABLE {quote(connection, name, '__session')} (id int PRIMARY KEY, {columns}, {keys})")
+        yield prefix
+    finally:
+        for name in reversed(names):
+            drop_schema_raw(connection, name)
+
+
+def test_the_overview_of_40_and_100_schemas_reads_and_opens_a_schema_in_place(browser, many_schemas, tmp_path):
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    for pattern, count in ((f"{many_schemas}_lab0[0-3]?", 40), (f"{many_schemas}_*", 100)):
+        path = djimport.pipeline_map(pattern).save(tmp_path / f"overview{count}.html")
+        browser.get_log("browser")
+        browser.get(path.as_uri())
+        layout = browsers.overview_layout(browser)
+        assert layout["overlaps"] == 0 and layout["height"] >= 6.5  # pixels (dot: 4 at 40 schemas)
+        assert sorted(layout["inside"]) == [f"{many_schemas}_lab{k:03d}" for k in range(count)]
+        assert state(browser)["overview"] and problems(browser) == []
+    tooltips = browser.execute_script("return [...document.querySelectorAll('#overview g.edge title')].map((t) => t.textContent)")
+    assert f"{many_schemas}_lab000 \u2192 {many_schemas}_lab001: 1 foreign key" in tooltips
+    # A click opens a schema in place, zoomed to its tables; back returns to the overview.
+    schema = f"{many_schemas}_lab042"
+    next(g for g in browser.find_elements(By.CSS_SELECTOR, "#overview g.node") if g.text.startswith(schema)).click()
+    assert state(browser)["hash"] == f"#{schema}" and not state(browser)["overview"]
+    assert in_view(browser, node_id(schema, "subject")) and in_view(browser, node_id(schema, "__session"))
+    browser.back()
+    assert state(browser)["overview"]
+    # Keys: a schema node takes the focus and Enter opens it; Esc goes back.
+    browser.execute_script("document.querySelector('#overview g.node').focus()")
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    assert not state(browser)["overview"]
+    browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    assert state(browser)["overview"]
+    # Clicks hit a table at the whole map's zoom and zoomed out as far as the map goes.
+    browser.find_element(By.ID, "back")  # present (hidden on the overview)
+    browser.get(f"{path.as_uri()}#{schema}")
+    for zoomed_out in (False, True):
+        browser.find_element(By.ID, "fit").click()
+        if zoomed_out:
+            browser.find_element(By.TAG_NAME, "body").send_keys(*"-" * 6)
+        table = node_id(f"{many_schemas}_lab0{17 + zoomed_out}", "subject")
+        x, y = browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]",
+            node(browser, table))
+        actions = ActionBuilder(browser)  # a click where the node is drawn, whatever the page puts over it
+        actions.pointer_action.move_to_location(int(x), int(y)).click()
+        actions.perform()
+        assert selected(browser) == [table]
+    assert problems(browser) == []
+
+
+def test_an_untrusted_notebook_shows_the_picture(browser, pipeline, tmp_path):
+    """JupyterLab's sanitizer removes the frame of an untrusted notebook's output: the picture is left, whole."""
+    import bleach
+    from bleach.css_sanitizer import CSSSanitizer
+
+    shown = bleach.clean(
+        djimport.pipeline_map(*pipeline)._repr_html_(), tags=JUPYTERLAB_TAGS, attributes=JUPYTERLAB_ATTRIBUTES,
+        protocols=["data", "http", "https"], css_sanitizer=CSSSanitizer(allowed_css_properties=JUPYTERLAB_STYLES),
+        strip=True,
+    )
+    assert "<iframe" not in shown and "<img" in shown
+    notebook = tmp_path / "untrusted.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{shown}</body></html>")
+    browser.get_log("browser")
+    browser.get(notebook.as_uri())
+    width, height, loaded = browser.execute_script("""
+        const img = document.querySelector("img"), r = img.getBoundingClientRect();
+        return [r.width, r.height, img.naturalWidth > 0 && img.complete];
+    """)
+    assert loaded and width > 300 and height > 100  # drawn, at a size to see
+    assert browser.execute_script("return document.querySelectorAll('iframe, script').length") == 0
     assert problems(browser) == []
