@@ -6,6 +6,7 @@ Names travel as query parameters; where SQL needs an identifier, :func:`quoted` 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator, NamedTuple
 
@@ -547,24 +548,27 @@ def count_rows(connection: Connection, schema: str, tables: list[str]) -> dict[s
     return {table: int(count) for table, count in query(connection, sql, tuple(tables))}
 
 
-# The rows DataJoint reads to load one table's heading, for every table of a schema at once and every kind in one
-# round trip: each kind is one branch of a UNION ALL, in the shape of DataJoint's own per-table statement for it.
-# A branch's columns have slots of their own (each keeps its type: one column of a UNION has one type), the
-# other kinds' slots are NULL; a kind with `star` also gives every column of its table `t` (whose count differs
-# by server), which the other branches pad with an empty `t` of the same view. A branch's ORDER BY holds only
-# with a LIMIT on MySQL; a kind without `order` gives the server's own order, as DataJoint's statement does.
+# The rows DataJoint reads to load one table's heading, for every table of one or many schemas in one round trip:
+# a row per table of the first kind's view `t` (every column of it, `t.*`, whose count differs by server), then a
+# row per other kind holding all its rows, of every table, as one JSON array (each a JSON array: its schema, its
+# table, its number in the order of DataJoint's statement, then the values DataJoint's statement gives; a kind
+# without `order` in the server's own, as DataJoint's statement has no ORDER BY) and their count; such a row's
+# `t` is padded by an empty read of the same view. Not a UNION of every kind's rows (PyMySQL read 150,000
+# fields, most of them padding, for 300 tables: half the time of an import), nor the kinds aggregated per table
+# and joined (MariaDB took 230 ms for the join against 50 ms for this; benchmarks/round_trips.py --profile).
 class _Kind(NamedTuple):
-    source: str  # FROM, aliased `x` (`t`, the view of `star`, is the other branches' padding)
-    where: str  # the schema as %s
+    source: str  # FROM, aliased `x` (`t` for the first kind)
+    where: str  # the schemas as `{in}`
     columns: tuple[tuple[str, str], ...] = ()  # (SQL expression, the name DataJoint's statement gives it)
     order: str = ""
-    star: str = ""  # the view whose every column the row gives as `t.*`, if any
+    star: bool = False  # whether the rows are every column of `t`, besides `columns` (the first kind only)
     table: str = "x.table_name"  # the expression naming the row's table
+    schema: str = "x.table_schema"  # and its schema (a parameter for `~lineage`, which names no schema)
 
 
 _MYSQL_MARIADB = ("VERSION() LIKE '%%MariaDB%%'", "_mariadb")
 _MYSQL_TABLE_STATUS = _Kind(
-    "information_schema.tables AS t", "t.table_schema = %s", star="information_schema.tables", table="t.table_name"
+    "information_schema.tables AS t", "t.table_schema {in}", star=True, table="t.table_name", schema="t.table_schema"
 )
 _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
     "mysql": {
@@ -572,7 +576,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
         "table_info": _MYSQL_TABLE_STATUS,
         # SHOW FULL COLUMNS, for all tables; MariaDB quotes defaults here (see _show_default).
         "columns": _Kind(
-            "information_schema.columns AS x", "x.table_schema = %s",
+            "information_schema.columns AS x", "x.table_schema {in}",
             (_MYSQL_MARIADB, *((f"x.{column}", name) for column, name in (
                 ("COLUMN_NAME", "Field"), ("COLUMN_TYPE", "Type"), ("COLLATION_NAME", "Collation"),
                 ("IS_NULLABLE", "Null"), ("COLUMN_KEY", "Key"), ("COLUMN_DEFAULT", "Default"), ("EXTRA", "Extra"),
@@ -581,7 +585,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
         ),
         # SHOW KEYS, for all tables, in the server's own order of indexes (on MariaDB; see _key_order_known).
         "keys": _Kind(
-            "information_schema.statistics AS x", "x.table_schema = %s",
+            "information_schema.statistics AS x", "x.table_schema {in}",
             (_MYSQL_MARIADB, *((f"x.{column}", name) for column, name in (
                 ("TABLE_NAME", "Table"), ("NON_UNIQUE", "Non_unique"), ("INDEX_NAME", "Key_name"),
                 ("SEQ_IN_INDEX", "Seq_in_index"), ("COLUMN_NAME", "Column_name"), ("COLLATION", "Collation"),
@@ -589,12 +593,12 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
                 ("INDEX_TYPE", "Index_type"), ("COMMENT", "Comment"), ("INDEX_COMMENT", "Index_comment")))),
         ),
         "primary_key": _Kind(
-            "information_schema.key_column_usage AS x", "x.table_schema = %s AND x.constraint_name = 'PRIMARY'",
+            "information_schema.key_column_usage AS x", "x.table_schema {in} AND x.constraint_name = 'PRIMARY'",
             (("x.COLUMN_NAME", "column_name"),),
             order="x.TABLE_NAME, x.ordinal_position",
         ),
         "indexes": _Kind(
-            "information_schema.statistics AS x", "x.table_schema = %s AND x.index_name != 'PRIMARY'",
+            "information_schema.statistics AS x", "x.table_schema {in} AND x.index_name != 'PRIMARY'",
             (("x.INDEX_NAME", "index_name"), ("x.COLUMN_NAME", "column_name"), ("x.NON_UNIQUE", "non_unique"),
              ("x.SEQ_IN_INDEX", "seq_in_index")),
             order="x.TABLE_NAME, x.index_name, x.seq_in_index",
@@ -608,9 +612,9 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
         "table_info": _Kind(
             "information_schema.tables AS t JOIN pg_catalog.pg_namespace AS n ON n.nspname = t.table_schema "
             "JOIN pg_catalog.pg_class AS c ON c.relnamespace = n.oid AND c.relname = t.table_name",
-            "t.table_schema = %s",
+            "t.table_schema {in}",
             (("obj_description(c.oid, 'pg_class')", "table_comment"),),
-            star="information_schema.tables", table="t.table_name",
+            star=True, table="t.table_name", schema="t.table_schema",
         ),
         "columns": _Kind(
             "information_schema.columns AS x "
@@ -619,7 +623,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
             # what col_description(oid, position) looks up, as a join: a function call per row costs 10 times more
             "LEFT JOIN pg_catalog.pg_description AS d "
             "ON d.objoid = r.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = x.ordinal_position",
-            "x.table_schema = %s",
+            "x.table_schema {in}",
             (*((f"x.{name}::text", name) for name in (
                 "column_name", "data_type", "udt_name", "is_nullable", "column_default")),
              *((f"x.{name}::integer", name) for name in (
@@ -629,90 +633,116 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
         ),
         "primary_key": _Kind(
             "information_schema.key_column_usage AS x",
-            "x.table_schema = %s AND (x.table_name, x.constraint_name) IN ("
-            "SELECT c.table_name, c.constraint_name FROM information_schema.table_constraints AS c "
-            "WHERE c.table_schema = %s AND c.constraint_type = 'PRIMARY KEY')",
+            "x.table_schema {in} AND (x.table_schema, x.table_name, x.constraint_name) IN ("
+            "SELECT c.table_schema, c.table_name, c.constraint_name FROM information_schema.table_constraints AS c "
+            "WHERE c.table_schema {in} AND c.constraint_type = 'PRIMARY KEY')",
             (("x.column_name::text", "column_name"),),
             order="x.table_name, x.ordinal_position",
         ),
         # DataJoint's statement has no ORDER BY either.
         "indexes": _Kind(
-            "pg_catalog.pg_indexes AS x", "x.schemaname = %s",
-            (("x.indexname::text", "indexname"), ("x.indexdef", "indexdef")), table="x.tablename",
+            "pg_catalog.pg_indexes AS x", "x.schemaname {in}",
+            (("x.indexname::text", "indexname"), ("x.indexdef", "indexdef")), table="x.tablename", schema="x.schemaname",
         ),
         "lineage": _Kind('{schema}."~lineage" AS x', "", (("x.attribute_name::text", "attribute_name"),
                                                           ("x.lineage::text", "lineage"))),
     },
 }
-_NULL = {"mysql": {}, "postgresql": {"integer": "NULL::integer"}}
-_ALL_ROWS = {"mysql": " LIMIT 18446744073709551615", "postgresql": ""}  # what keeps a branch's ORDER BY
+_IN = {"mysql": "IN %s", "postgresql": "= ANY(%s)"}
+_ARRAY = {"mysql": ("JSON_ARRAYAGG", "JSON_ARRAY"), "postgresql": ("json_agg", "json_build_array")}
+LINEAGE = "{schema}"  # where the heading statement's text names a schema whose ~lineage it reads
 
 
-def heading_statement(backend: str, kinds: tuple[str, ...]) -> str:
-    """The one statement that reads the heading rows of ``kinds`` for every table of a schema (``{schema}`` for
-    its quoted name, ``%s`` for it as a parameter)."""
+def heading_statement(backend: str, kinds: tuple[str, ...], lineages: tuple[str, ...] = (LINEAGE,)) -> str:
+    """The one statement that reads the heading rows of ``kinds`` for every table of the schemas given as one
+    list parameter (each ``%s``), with the ``~lineage`` tables of the schemas whose quoted names are
+    ``lineages`` (a row of ``lineages[i]``'s names its schema ``i``: a name in JSON_ARRAY beside the table's
+    own text can make MySQL refuse to mix their collations)."""
     specs = [_HEADING_KINDS[backend][kind] for kind in kinds]
-    star = next((spec.star for spec in specs if spec.star), "")
-    branches = []
-    for number, spec in enumerate(specs):
-        slots = [
-            f"{expression if other == number else _null(backend, expression)} AS _{other}_{slot}"
-            for other, other_spec in enumerate(specs) for slot, (expression, _) in enumerate(other_spec.columns)
-        ]
-        select = ", ".join([f"'{kinds[number]}' AS _kind", f"{spec.table} AS _table", *(["t.*"] if star else []), *slots])
-        source = spec.source
-        if star and not spec.star:  # the columns of `t`, all NULL, from an empty read of the same view
-            source += f" LEFT JOIN (SELECT * FROM {star} WHERE table_schema = %s LIMIT 0) AS t ON TRUE"
-        where = f" WHERE {spec.where}" if spec.where else ""
-        order = f" ORDER BY {spec.order}{_ALL_ROWS[backend]}" if spec.order else ""
-        branches.append(f"(SELECT {select} FROM {source}{where}{order})")
+    base = specs[0]
+
+    def where(spec: _Kind) -> str:
+        return spec.where.replace("{in}", _IN[backend])
+
+    extra = [f"{expression} AS _0_{slot}" for slot, (expression, _) in enumerate(base.columns)]
+    branches = [f"(SELECT 0 AS _kind, {base.schema} AS _schema, {base.table} AS _table, t.*, "
+                f"{''.join(e + ', ' for e in extra)}NULL AS _rows, NULL AS _count FROM {base.source} WHERE {where(base)})"]
+    aggregate, array = _ARRAY[backend]
+    for number, (kind, spec) in enumerate(zip(kinds[1:], specs[1:]), 1):
+        values = [f"ROW_NUMBER() OVER ({f'ORDER BY {spec.order}' if spec.order else ''}) AS _n",
+                  *(f"{expression} AS _{slot}" for slot, (expression, _) in enumerate(spec.columns))]
+        if kind == "lineage":
+            rows = " UNION ALL ".join(f"SELECT {i} AS _s, {spec.table} AS _t, {', '.join(values)} "
+                                      f"FROM {spec.source.format(schema=name)}" for i, name in enumerate(lineages))
+        else:
+            rows = f"SELECT {spec.schema} AS _s, {spec.table} AS _t, {', '.join(values)} FROM {spec.source} WHERE {where(spec)}"
+        element = ", ".join(["y._s", "y._t", "y._n", *(f"y._{slot}" for slot in range(len(spec.columns)))])
+        padding = f"(SELECT * FROM information_schema.tables WHERE table_schema {_IN[backend]} LIMIT 0)"
+        branches.append(f"(SELECT {number}, NULL, NULL, t.*, {''.join('NULL, ' for _ in extra)}"
+                        f"a.j, a.n FROM (SELECT {aggregate}({array}({element})) AS j, COUNT(*) AS n FROM ({rows}) AS y) AS a "
+                        f"LEFT JOIN {padding} AS t ON TRUE)")
     return " UNION ALL ".join(branches)
 
 
-def _null(backend: str, expression: str) -> str:
-    """A NULL of the type ``expression`` has where a backend needs it said (``x.n::integer``)."""
-    return _NULL[backend].get(expression.rpartition("::")[2], "NULL") if "::" in expression else "NULL"
-
-
 def heading_rows(
-    connection: Connection, schema: str, kinds: tuple[str, ...]
-) -> dict[str, dict[str, list[dict] | None]] | None:
-    """Rows of each of ``kinds`` for every table of ``schema``, in one statement: kind -> table name -> rows,
-    None for a table whose rows cannot be given exactly as DataJoint's per-table statement would. A table
-    missing from a kind has no rows of that kind. Returns None when the backend has no such statements."""
+    connection: Connection, schemas: list[str], kinds: tuple[str, ...], lineages: tuple[str, ...] = ()
+) -> dict[str, dict[str, dict[str, list[dict] | None]]] | None:
+    """Rows of each of ``kinds`` for every table of each of ``schemas`` (with ``~lineage`` read in ``lineages``,
+    those that have it), in one statement: schema -> kind -> table name -> rows, None for a table whose rows
+    cannot be given exactly as DataJoint's per-table statement would. A table missing from a kind has no rows
+    of that kind. Returns None when the backend has no such statements."""
     backend = _datajoint.backend(connection)
     if not all(kind in _HEADING_KINDS.get(backend, {}) for kind in kinds):
         return None
-    sql = heading_statement(backend, kinds).replace("{schema}", quoted(backend, schema))
-    names, rows = _described_query(connection, sql, (schema,) * sql.count("%s"))
-    # Each kind's names (as DataJoint's statement gives them) and positions in the row, found once: rows are
-    # tuples, not dicts of every column.
-    star = [(name, position) for position, name in enumerate(names) if name[0] != "_"]
-    picks: dict[str, tuple[list[str], list[int]]] = {}
-    for number, kind in enumerate(kinds):
-        spec = _HEADING_KINDS[backend][kind]
-        chosen = star if spec.star else []
-        if kind == "table_status":
-            chosen = [(_show_status_name(name), position) for name, position in chosen
-                      if name.upper() not in _NOT_SHOWN]
-        chosen = chosen + [(name, names.index(f"_{number}_{slot}")) for slot, (_, name) in enumerate(spec.columns)]
-        picks[kind] = ([name for name, _ in chosen], [position for _, position in chosen])
-    grouped: dict[str, dict[str, list[dict] | None]] = {kind: {} for kind in kinds}
+    if not lineages:
+        kinds = tuple(kind for kind in kinds if kind != "lineage")
+    sql = heading_statement(backend, kinds, tuple(quoted(backend, schema) for schema in lineages))
+    names, rows = _described_query(connection, sql, (_names(connection, schemas),) * sql.count("%s"))
+    # The names of the first kind (as DataJoint's statement gives them) and their positions in the row.
+    spec = _HEADING_KINDS[backend][kinds[0]]
+    chosen = [(name, position) for position, name in enumerate(names) if name[0] != "_"] if spec.star else []
+    if kinds[0] == "table_status":
+        chosen = [(_show_status_name(name), position) for name, position in chosen if name.upper() not in _NOT_SHOWN]
+    chosen += [(name, names.index(f"_0_{slot}")) for slot, (_, name) in enumerate(spec.columns)]
+    grouped: dict[str, dict[str, dict[str, list[dict] | None]]] = {
+        schema: {kind: {} for kind in kinds if kind != "lineage" or schema in lineages} for schema in schemas}
+    cut: list[str] = []
     for row in rows:
-        kind, table = row[0], row[1]
-        kind_names, positions = picks[kind]
-        given = dict(zip(kind_names, [row[position] for position in positions]))
-        if not _exact(backend, kind, given):
-            grouped[kind][table] = None
-        else:
-            table_rows = grouped[kind].setdefault(table, [])
-            if table_rows is not None:
-                table_rows.append(given)
-    if "keys" in grouped and backend == "mysql":
-        for table, table_rows in grouped["keys"].items():
-            if table_rows is not None and not _key_order_known(table_rows):
-                grouped["keys"][table] = None
+        kind = kinds[row[0]]
+        if kind == kinds[0]:
+            if row[1] in grouped:  # else the server matched a name loosely (case)
+                grouped[row[1]][kind][row[2]] = _checked(backend, kind, [{name: row[p] for name, p in chosen}])
+            continue
+        value, count = row[-2], row[-1]
+        try:
+            elements = [] if value is None else json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            elements = []
+        if len(elements) != count:  # cut at MariaDB's group_concat_max_len (1 MB): DataJoint asks table by table
+            cut.append(kind)
+            continue
+        kind_names = [name for _, name in _HEADING_KINDS[backend][kind].columns]
+        by_table: dict[tuple[str, str], list[dict]] = {}
+        for schema, table, _, *values in sorted(elements, key=lambda e: e[2]):
+            by_table.setdefault((lineages[schema] if kind == "lineage" else schema, table), []).append(
+                dict(zip(kind_names, values)))
+        for (schema, table), table_rows in by_table.items():
+            if schema in grouped and kind in grouped[schema]:
+                grouped[schema][kind][table] = _checked(backend, kind, table_rows)
+    for schema, by_kind in grouped.items():
+        for kind in cut:
+            if kind in by_kind:
+                by_kind[kind] = dict.fromkeys(by_kind[kinds[0]])
     return grouped
+
+
+def _checked(backend: str, kind: str, rows: list[dict]) -> list[dict] | None:
+    """One table's ``rows`` of ``kind`` made exactly what DataJoint's per-table statement returns, or None."""
+    if not all(_exact(backend, kind, row) for row in rows):
+        return None
+    if kind == "keys" and backend == "mysql" and not _key_order_known(rows):
+        return None
+    return rows
 
 
 _NOT_SHOWN = ("TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_TYPE")  # columns of information_schema.tables

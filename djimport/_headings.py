@@ -10,6 +10,7 @@ touches a DataJoint private: it overrides ``Heading._init_from_database``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import time
@@ -78,21 +79,15 @@ class SchemaHeadings:
         self._listed = tables
 
     def _read(self) -> None:
+        read_together(self.connection, [self])
+
+    def _fill(self, rows: dict[str, dict[str, list[dict] | None]] | None) -> None:
+        """Keep the rows one read gave for this schema (none: DataJoint asks table by table)."""
         self._answers, self._shared, self._read_at, self._tables = {}, {}, time.monotonic(), None
-        statements = _datajoint.heading_statements(self.connection, self.database)
-        first = next(iter(statements))  # the kind that lists every table
-        # ~lineage is read only when listed (a table that is not there fails the whole statement); one made
-        # since shows in the first kind's rows, and DataJoint then asks for its lineage itself.
-        kinds = tuple(kind for kind in statements if kind != "lineage" or "~lineage" in self._listed)
-        try:
-            rows = heading_rows(self.connection, self.database, kinds)
-        except (DataJointError, _datajoint.driver_error(self.connection)) as exc:
-            # DataJoint's own statements will meet (and report) the same problem.
-            logger.debug("headings of `%s` not read together: %s", self.database, exc)
-            return
         if rows is None:
-            return  # a backend without these statements: DataJoint asks table by table
-        tables = rows[first]
+            return
+        statements = _datajoint.heading_statements(self.connection, self.database)
+        tables = rows[next(iter(statements))]  # the first kind lists every table
         self._tables = frozenset(tables)
         for kind, by_table in rows.items():
             for table in (t for t in tables if not t.startswith("~")):  # DataJoint's own: never a class
@@ -102,6 +97,37 @@ class SchemaHeadings:
         probe = _datajoint.lineage_probe(self.connection, self.database)
         if probe is not None:  # whether ~lineage exists is asked for every table
             self._shared[_key(probe, ())] = tables.get("~lineage", [])
+
+
+def read_together(connection: Connection, schemas: list[SchemaHeadings]) -> None:
+    """Read the heading rows of every table of ``schemas`` (of ``connection``, each locked by its caller or
+    not in use yet) in one statement."""
+    statements = _datajoint.heading_statements(connection, schemas[0].database)
+    # ~lineage is read only where listed (a table that is not there fails the whole statement); one made
+    # since shows in the first kind's rows, and DataJoint then asks for its lineage itself.
+    lineages = tuple(headings.database for headings in schemas if "~lineage" in headings._listed)
+    try:
+        rows = heading_rows(connection, [headings.database for headings in schemas], tuple(statements), lineages)
+    except (DataJointError, _datajoint.driver_error(connection)) as exc:
+        # DataJoint's own statements will meet (and report) the same problem.
+        logger.debug("headings of %s not read together: %s", ", ".join(h.database for h in schemas), exc)
+        rows = None
+    for headings in schemas:
+        headings._fill(None if rows is None else rows[headings.database])
+
+
+def read_now(connection: Connection, databases: list[str]) -> None:
+    """Read the heading rows of every table of ``databases`` (schemas djimport built on ``connection``) in one
+    statement, for headings about to be used: ``djimport stubs`` of many schemas."""
+    tracked = [_schema_headings(connection)[database] for database in databases
+               if database in _schema_headings(connection)]
+    tracked = [headings for headings in tracked if headings._ttl() > 0]  # a TTL of 0 keeps nothing
+    if not tracked:
+        return
+    with contextlib.ExitStack() as stack:
+        for headings in tracked:
+            stack.enter_context(headings.lock)
+        read_together(connection, tracked)
 
 
 def _key(sql: str, args: tuple) -> tuple:

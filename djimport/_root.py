@@ -107,12 +107,16 @@ class Root:
         query, kept for the TTL as their imports would have; the names matched, sorted."""
         import fnmatch  # here, not at start-up
 
+        chosen = [schema for schema in self.listings.schemas() if fnmatch.fnmatchcase(schema, pattern)]
+        self.list_together(chosen)
+        return chosen
+
+    def list_together(self, schemas: list[str]) -> None:
+        """List the tables of ``schemas`` in one query, kept for the TTL as their imports would have."""
         from ._catalog import list_tables_of  # DataJoint, once a server is used
 
-        chosen = [schema for schema in self.listings.schemas() if fnmatch.fnmatchcase(schema, pattern)]
         connect = self._connector()
-        self.listings.keep_tables(bounded(lambda: list_tables_of(connect(), chosen), self._kind_check()))
-        return chosen
+        self.listings.keep_tables(bounded(lambda: list_tables_of(connect(), schemas), self._kind_check()))
 
 
 roots: dict[str, Root] = {}

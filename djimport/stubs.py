@@ -22,6 +22,7 @@ from . import _datajoint, _description, _stub_types
 from ._api import resolve
 from ._catalog import list_schemas
 from ._datajoint import Connection
+from ._headings import read_now as read_headings
 from ._loader import SchemaModule
 from ._root import register
 from ._settings import DEFAULT_ROOT
@@ -224,8 +225,15 @@ def write_stubs(schemas: list[str], directory: str | Path) -> list[Path]:
     init = package / "__init__.pyi"
     init.write_text(_PACKAGE_STUB)
     written = [init]
+    if not schemas:
+        return written
+    # Every schema's listing, then every heading (for the definitions, DataJoint's describe()), each in one
+    # statement for all the schemas: not two per schema.
+    register(DEFAULT_ROOT).list_together(schemas)
     modules = [resolve(name) for name in schemas]
-    described = _description.read(modules[0].__loader__.root.connection(), schemas) if modules else {}
+    connection = modules[0].__loader__.root.connection()
+    read_headings(connection, schemas)
+    described = _description.read(connection, schemas)
     for name, module in zip(schemas, modules):
         path = package / f"{name}.pyi"
         path.write_text(_stub(module, described[name]))
