@@ -560,10 +560,12 @@ class _Kind(NamedTuple):
     source: str  # FROM, aliased `x` (`t` for the first kind)
     where: str  # the schemas as `{in}`
     columns: tuple[tuple[str, str], ...] = ()  # (SQL expression, the name DataJoint's statement gives it)
-    order: str = ""
+    order: str = ""  # DataJoint's ORDER BY within a table
+    ordinal: bool = False  # whether `order` is one number, which then places the row: ROW_NUMBER sorts (15 ms of 24 for
+    # the columns of 300 tables on MariaDB)
     star: bool = False  # whether the rows are every column of `t`, besides `columns` (the first kind only)
     table: str = "x.table_name"  # the expression naming the row's table
-    schema: str = "x.table_schema"  # and its schema (a parameter for `~lineage`, which names no schema)
+    schema: str = "x.table_schema"  # and its schema (for `~lineage`, which names none, its number in `lineages`)
 
 
 _MYSQL_MARIADB = ("VERSION() LIKE '%%MariaDB%%'", "_mariadb")
@@ -581,7 +583,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
                 ("COLUMN_NAME", "Field"), ("COLUMN_TYPE", "Type"), ("COLLATION_NAME", "Collation"),
                 ("IS_NULLABLE", "Null"), ("COLUMN_KEY", "Key"), ("COLUMN_DEFAULT", "Default"), ("EXTRA", "Extra"),
                 ("PRIVILEGES", "Privileges"), ("COLUMN_COMMENT", "Comment")))),
-            order="x.TABLE_NAME, x.ORDINAL_POSITION",
+            order="x.ORDINAL_POSITION", ordinal=True,
         ),
         # SHOW KEYS, for all tables, in the server's own order of indexes (on MariaDB; see _key_order_known).
         "keys": _Kind(
@@ -595,13 +597,13 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
         "primary_key": _Kind(
             "information_schema.key_column_usage AS x", "x.table_schema {in} AND x.constraint_name = 'PRIMARY'",
             (("x.COLUMN_NAME", "column_name"),),
-            order="x.TABLE_NAME, x.ordinal_position",
+            order="x.ordinal_position", ordinal=True,
         ),
         "indexes": _Kind(
             "information_schema.statistics AS x", "x.table_schema {in} AND x.index_name != 'PRIMARY'",
             (("x.INDEX_NAME", "index_name"), ("x.COLUMN_NAME", "column_name"), ("x.NON_UNIQUE", "non_unique"),
              ("x.SEQ_IN_INDEX", "seq_in_index")),
-            order="x.TABLE_NAME, x.index_name, x.seq_in_index",
+            order="x.index_name, x.seq_in_index",
         ),
         "lineage": _Kind("{schema}.`~lineage` AS x", "", (("x.attribute_name", "attribute_name"), ("x.lineage", "lineage"))),
     },
@@ -629,7 +631,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
              *((f"x.{name}::integer", name) for name in (
                  "character_maximum_length", "numeric_precision", "numeric_scale")),
              ("d.description", "column_comment")),
-            order="x.table_name, x.ordinal_position",
+            order="x.ordinal_position", ordinal=True,
         ),
         "primary_key": _Kind(
             "information_schema.key_column_usage AS x",
@@ -637,7 +639,7 @@ _HEADING_KINDS: dict[str, dict[str, _Kind]] = {
             "SELECT c.table_schema, c.table_name, c.constraint_name FROM information_schema.table_constraints AS c "
             "WHERE c.table_schema {in} AND c.constraint_type = 'PRIMARY KEY')",
             (("x.column_name::text", "column_name"),),
-            order="x.table_name, x.ordinal_position",
+            order="x.ordinal_position", ordinal=True,
         ),
         # DataJoint's statement has no ORDER BY either.
         "indexes": _Kind(
@@ -669,7 +671,8 @@ def heading_statement(backend: str, kinds: tuple[str, ...], lineages: tuple[str,
                 f"{''.join(e + ', ' for e in extra)}NULL AS _rows, NULL AS _count FROM {base.source} WHERE {where(base)})"]
     aggregate, array = _ARRAY[backend]
     for number, (kind, spec) in enumerate(zip(kinds[1:], specs[1:]), 1):
-        values = [f"ROW_NUMBER() OVER ({f'ORDER BY {spec.order}' if spec.order else ''}) AS _n",
+        place = spec.order if spec.ordinal else f"ROW_NUMBER() OVER ({f'ORDER BY {spec.order}' if spec.order else ''})"
+        values = [f"{place} AS _n",
                   *(f"{expression} AS _{slot}" for slot, (expression, _) in enumerate(spec.columns))]
         if kind == "lineage":
             rows = " UNION ALL ".join(f"SELECT {i} AS _s, {spec.table} AS _t, {', '.join(values)} "
