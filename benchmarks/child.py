@@ -215,6 +215,32 @@ def run_first(job: dict) -> dict:
     return result
 
 
+def run_stubs(job: dict) -> dict:
+    """``djimport stubs`` of the schemas named (``schemas``) into a new directory, then ``stubs --check`` of them,
+    in a fresh process already connected (issue 28): the time and the statements of each."""
+    import tempfile
+    import warnings
+
+    dj = _configure(job)
+    backend = BACKENDS[job["backend"]].attach(job)
+    counter = Counter(backend, backend.admin())
+    connection = dj.conn()
+    _import_djimport()
+    from djimport.stubs import check_stubs, write_stubs
+
+    warnings.filterwarnings("ignore", "Schema .* has no ~lineage table")  # the benchmark's schemas are plain SQL
+    with tempfile.TemporaryDirectory() as directory:
+        before = counter.read()
+        start = time.perf_counter()
+        write_stubs(job["schemas"], directory)
+        written, after = time.perf_counter() - start, counter.read()
+        start = time.perf_counter()
+        report = check_stubs(directory, job["schemas"], connection)
+        checked = time.perf_counter() - start
+    assert report == [], report
+    return {"s": written, "q": counter.between(before, after), "check_s": checked, "check_q": counter.since(after)}
+
+
 def run_many(job: dict) -> dict:
     """One of many simultaneous clients: connect, report ready, import on 'go'."""
     dj = _configure(job)
@@ -228,5 +254,6 @@ def run_many(job: dict) -> dict:
 
 if __name__ == "__main__":
     job = json.loads(sys.stdin.readline())
-    result = {"import": run_import, "memory": run_memory, "many": run_many, "first": run_first}[job["mode"]](job)
+    result = {"import": run_import, "memory": run_memory, "many": run_many, "first": run_first,
+              "stubs": run_stubs}[job["mode"]](job)
     print(json.dumps(result), flush=True)
