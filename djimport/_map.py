@@ -28,7 +28,7 @@ from ._diagram import draw, draw_overview, schema_node_id
 from ._selection import Edge, Node, Selection
 from ._names import quoted
 from ._settings import DEFAULT_ROOT
-from ._text import python_name
+from ._text import definition_problem, python_name, visible
 
 
 class PipelineMap:
@@ -154,7 +154,7 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
                     for column in description.columns
                 ],
                 "indexes": [[list(index.columns), index.unique] for index in more.indexes],
-                "definition": definition(description, more, keys.get((schema, table), []), schema, shown),
+                "definition": definition(description, more, keys.get((schema, table), []), schema, shown, backend),
                 "import": import_line(root, schema, table, label, backend),
                 "parents": [],
                 "children": [],
@@ -173,11 +173,16 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
 
 
 def definition(
-    description: TableDescription, details: Details, keys: list[Edge], schema: str, labels: dict[str, dict[str, str]]
+    description: TableDescription, details: Details, keys: list[Edge], schema: str, labels: dict[str, dict[str, str]],
+    backend: str,
 ) -> str:
     """A table's definition as DataJoint writes it, from the catalog: its comment, the primary key's attributes
     and foreign keys (``-> Parent``, ``-> Parent.proj(new="old")`` when renamed), ``---``, the other attributes
-    and foreign keys (``-> [nullable] Parent``), then the secondary indexes."""
+    and foreign keys (``-> [nullable] Parent``), then the secondary indexes. ``No definition: <why>.`` when a
+    definition cannot carry the table's text faithfully (:func:`._text.definition_problem`) or name a parent."""
+    problem = _unwritable(description, details, keys, schema, backend)
+    if problem is not None:
+        return f"No definition: {problem}."
     by_column = {column: key for key in keys for column in key.columns}
     lines = [f"# {description.comment}"] if description.comment else []
     written: set[Edge] = set()
@@ -202,6 +207,30 @@ def definition(
                 lines.append(f"-> {'[nullable] ' if nullable else ''}{parent}{f'.proj({renamed})' if renamed else ''}")
     lines += [f"{'unique ' if index.unique else ''}index ({', '.join(index.columns)})" for index in details.indexes]
     return "\n".join(lines)
+
+
+def _unwritable(
+    description: TableDescription, details: Details, keys: list[Edge], schema: str, backend: str
+) -> str | None:
+    """Why :func:`definition` cannot write a table (None when it can): its comment, a column's name, type,
+    default or comment (as written: a string default is the text between its quotes) that a DataJoint
+    definition cannot carry, or a parent that no ``-> Parent`` line names (no class; a schema or a renamed
+    column whose name is not a Python name)."""
+    attributes = []
+    for column in description.columns:
+        default = _default(column.name, details) or ""
+        attributes.append((column.name, _declared(column.type),
+                           json.loads(default) if default.startswith('"') else default, column.comment))
+    problem = definition_problem(description.comment, attributes, backend)
+    if problem is not None:
+        return problem
+    for key in keys:
+        parent = visible(quoted(backend, *key.parent))
+        if tier_of(key.parent[1])[0] is None:
+            return f"it references {parent}, which has no class"
+        if (key.parent[0] != schema and not python_name(key.parent[0])) or not all(map(python_name, key.ref_columns)):
+            return f"its reference to {parent} holds a name that a DataJoint definition cannot write"
+    return None
 
 
 def _declared(column_type: str) -> str:
