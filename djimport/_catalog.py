@@ -423,7 +423,8 @@ class TableDescription(NamedTuple):
 
 
 def describe_attributes_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, TableDescription]]:
-    """Schema -> base table -> its comment and columns, for each of ``schemas``, in one query.
+    """Schema -> base table -> its comment and columns (each with its nullability, default and PostgreSQL's
+    enum values), for each of ``schemas``, in one query.
 
     A column's type is the server's, after the one DataJoint declared when it keeps it at the start of the
     column's comment (``:int32:``) and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character
@@ -447,7 +448,9 @@ def describe_attributes_of(connection: Connection, schemas: list[str]) -> dict[s
             comment = comment[declared.end():]
             if declared[1] != column_type:
                 column_type = f"{declared[1]} ({column_type})"
-        tables[schema].setdefault(table, (base[schema, table], []))[1].append(ColumnDetails(
+        if table not in tables[schema]:
+            tables[schema][table] = (base[schema, table], [])
+        tables[schema][table][1].append(ColumnDetails(
             Column(column, column_type, (comment or "").strip(), bool(in_key)), bool(nullable), default,
             None if labels is None else tuple(labels),
         ))
