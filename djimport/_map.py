@@ -4,8 +4,9 @@ The page inlines the diagram as SVG laid out by Graphviz's ``dot`` (:mod:`._diag
 more an overview of the schemas alone (neato), the tables' details as JSON (with each table's definition as
 DataJoint writes it, from the catalog), and the script and style of ``_map.js`` and ``_map.css``: it fetches
 nothing, and its Content-Security-Policy forbids it to (only its own script and style run, by their hashes). Names and
-comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, and the script
-writes them with ``textContent`` only.
+comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, the script
+writes them with ``textContent`` only, and a table's definition is written only when a DataJoint definition
+can carry its text (:func:`._text.definition_problem`).
 """
 
 from __future__ import annotations
