@@ -293,8 +293,8 @@ def pipeline_map(
     and children, and the line that imports it.
 
     ``.save("pipeline.html")`` writes the page; in a notebook the map is the cell's output (it has
-    ``_repr_html_``). Costs the queries of :func:`diagram` plus two (the columns of every table shown, then
-    their defaults and the indexes).
+    ``_repr_html_``). Costs the queries of :func:`diagram` plus two (the columns of every table shown, with
+    their nullability and defaults, then their indexes).
     Writing or showing it needs Graphviz's ``dot`` program.
     """
     from . import _map  # DataJoint and graphviz, once a map is drawn

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from . import _datajoint
 from ._connection_state import PerConnection
@@ -177,14 +177,11 @@ _SQL = {
             "NULL FROM information_schema.tables AS t WHERE t.table_schema IN %s AND t.table_type = 'BASE TABLE' "
             "ORDER BY 1, 2, 8"
         ),
-        # The pipeline map's panel: each column's nullability and default, then each index but the primary key,
-        # a row per column of it.
-        "details": (
-            "SELECT 'column', table_schema, table_name, column_name, is_nullable = 'YES', column_default, "
-            "ordinal_position FROM information_schema.columns WHERE table_schema IN %s "
-            "UNION ALL SELECT 'index', table_schema, table_name, index_name, non_unique = 0, column_name, "
-            "seq_in_index FROM information_schema.statistics WHERE table_schema IN %s AND index_name <> 'PRIMARY' "
-            "ORDER BY 1, 2, 3, 4, 7"
+        # The pipeline map's indexes: each index but the primary key, a row per column of it, in order.
+        "indexes": (
+            "SELECT table_schema, table_name, index_name, non_unique = 0, column_name "
+            "FROM information_schema.statistics WHERE table_schema IN %s AND index_name <> 'PRIMARY' "
+            "ORDER BY table_schema, table_name, index_name, seq_in_index"
         ),
         # One SELECT per table, joined by UNION ALL into a single query; {table} is a quoted name.
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
@@ -256,20 +253,14 @@ _SQL = {
             "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
             "ORDER BY 1, 2, 8"
         ),
-        "details": (
-            "SELECT 'column', n.nspname, c.relname, a.attname, NOT a.attnotnull, pg_get_expr(d.adbin, d.adrelid), "
-            "a.attnum::bigint FROM pg_catalog.pg_attribute AS a "
-            "JOIN pg_catalog.pg_class AS c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p') "
-            "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
-            "LEFT JOIN pg_catalog.pg_attrdef AS d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-            "WHERE n.nspname = ANY(%s) AND a.attnum > 0 AND NOT a.attisdropped "
-            "UNION ALL SELECT 'index', n.nspname, c.relname, i.relname, x.indisunique, a.attname::text, k.ord "
+        "indexes": (
+            "SELECT n.nspname, c.relname, i.relname, x.indisunique, a.attname::text "
             "FROM pg_catalog.pg_index AS x JOIN pg_catalog.pg_class AS i ON i.oid = x.indexrelid "
             "JOIN pg_catalog.pg_class AS c ON c.oid = x.indrelid "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
             "JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum "
-            "WHERE n.nspname = ANY(%s) AND NOT x.indisprimary ORDER BY 1, 2, 3, 4, 7"
+            "WHERE n.nspname = ANY(%s) AND NOT x.indisprimary ORDER BY 1, 2, 3, k.ord"
         ),
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
     },
@@ -406,7 +397,8 @@ def list_keys_of(connection: Connection, schemas: list[str]) -> dict[str, Keys]:
 
 
 class Column(NamedTuple):
-    """One column of a table: its type (see :func:`describe_tables_of`), comment, and whether it is in the primary key."""
+    """One column of a table: its type (see :func:`describe_attributes_of`), comment, and whether it is in the
+    primary key."""
 
     name: str
     type: str
@@ -414,39 +406,37 @@ class Column(NamedTuple):
     in_key: bool
 
 
+class ColumnDetails(NamedTuple):
+    """A :class:`Column` with whether it may be NULL, its default as the server writes it (None for none) and
+    the values of its enum type on PostgreSQL (None otherwise: MySQL's are in its type)."""
+
+    column: Column
+    nullable: bool
+    default: str | None
+    enum_values: tuple[str, ...] | None
+
+
 class TableDescription(NamedTuple):
     """A base table's comment and columns, in order."""
 
     comment: str
-    columns: tuple[Column, ...]
+    columns: tuple[ColumnDetails, ...]
 
 
-def describe_tables_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, TableDescription]]:
-    """Schema -> base table -> its comment and columns, for each of ``schemas``, in one query.
+def describe_attributes_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, TableDescription]]:
+    """Schema -> base table -> its comment and columns (each with its nullability, default and PostgreSQL's
+    enum values), for each of ``schemas``, in one query.
 
     A column's type is the server's, after the one DataJoint declared when it keeps it at the start of the
     column's comment (``:int32:``) and it reads otherwise: ``int32 (int(11))``, ``varchar(60) (character
     varying(60))``; that mark is not part of the comment.
     """
-    tables: dict[str, dict[str, tuple[str, list[Column]]]] = {schema: {} for schema in schemas}
-    for schema, table, table_comment, column in _column_rows(connection, schemas):
-        entry = tables[schema].setdefault(table, (table_comment or "", []))
-        entry[1].append(Column(*column[:4]))
-    return {
-        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
-        for schema, described in tables.items()
-    }
-
-
-def _column_rows(connection: Connection, schemas: list[str]) -> Iterator[tuple[str, str, str, tuple]]:
-    """(schema, table, table comment, column) for each column of the base tables of ``schemas``, in order, in
-    one query: the column's name, type and comment as :func:`describe_tables_of` gives them, whether it is in
-    the primary key, whether it is nullable, its default and its enum type's values (PostgreSQL's)."""
     sql = _sql(connection, "columns")
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
     asked = set(schemas)
     base: dict[tuple[str, str], str] = {}
-    for schema, table, column, column_type, comment, in_key, table_comment, ordinal, *more in rows:
+    tables: dict[str, dict[str, tuple[str, list[ColumnDetails]]]] = {schema: {} for schema in schemas}
+    for schema, table, column, column_type, comment, in_key, table_comment, ordinal, nullable, default, labels in rows:
         if schema not in asked:  # the server matched a name loosely (case)
             continue
         if not ordinal:  # a base table, before its columns
@@ -459,22 +449,16 @@ def _column_rows(connection: Connection, schemas: list[str]) -> Iterator[tuple[s
             comment = comment[declared.end():]
             if declared[1] != column_type:
                 column_type = f"{declared[1]} ({column_type})"
-        yield schema, table, base[schema, table], (column, column_type, (comment or "").strip(), bool(in_key), *more)
-
-
-def describe_attributes_of(
-    connection: Connection, schemas: list[str]
-) -> dict[str, dict[str, tuple[str, tuple[tuple[Column, bool, str | None, tuple[str, ...] | None], ...]]]]:
-    """:func:`describe_tables_of` with, for each column, whether it is nullable, its default as the server
-    writes it (None for none), and the values of its enum type on PostgreSQL (None otherwise: MySQL's are in
-    its type), in one query."""
-    tables: dict[str, dict[str, tuple[str, list]]] = {schema: {} for schema in schemas}
-    rows = _column_rows(connection, schemas)
-    for schema, table, table_comment, (*column, nullable, default, labels) in rows:
-        entry = tables[schema].setdefault(table, (table_comment or "", []))
-        entry[1].append((Column(*column), bool(nullable), default, None if labels is None else tuple(labels)))
-    return {schema: {table: (comment, tuple(columns)) for table, (comment, columns) in described.items()}
-            for schema, described in tables.items()}
+        if table not in tables[schema]:
+            tables[schema][table] = (base[schema, table], [])
+        tables[schema][table][1].append(ColumnDetails(
+            Column(column, column_type, (comment or "").strip(), bool(in_key)), bool(nullable), default,
+            None if labels is None else tuple(labels),
+        ))
+    return {
+        schema: {table: TableDescription(comment, tuple(columns)) for table, (comment, columns) in described.items()}
+        for schema, described in tables.items()
+    }
 
 
 class Index(NamedTuple):
@@ -484,39 +468,19 @@ class Index(NamedTuple):
     unique: bool
 
 
-class Details(NamedTuple):
-    """What the pipeline map's panel adds to a :class:`TableDescription`: column -> (nullable, default as the
-    server writes it or None), and the secondary indexes (with those a server made for a foreign key)."""
-
-    columns: dict[str, tuple[bool, str | None]]
-    indexes: tuple[Index, ...]
-
-
-def describe_details_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, Details]]:
-    """Schema -> table -> its :class:`Details`, for each of ``schemas``, in one query."""
-    columns: dict[tuple[str, str], dict[str, tuple[bool, str | None]]] = {}
-    indexes: dict[tuple[str, str], dict[str, tuple[list[str], bool]]] = {}
-    sql = _sql(connection, "details")
+def list_indexes_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[Index, ...]]]:
+    """Schema -> table -> its secondary indexes (with those a server made for a foreign key), for each of
+    ``schemas``, in one query; a table without one is not listed."""
+    found: dict[tuple[str, str], dict[str, tuple[list[str], bool]]] = {}
+    sql = _sql(connection, "indexes")
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
-    for kind, schema, table, name, flag, value, _ in rows:
-        if kind == "column":
-            columns.setdefault((schema, table), {})[name] = (bool(flag), value)
-        else:
-            indexes.setdefault((schema, table), {}).setdefault(name, ([], bool(flag)))[0].append(value)
-    described: dict[str, dict[str, Details]] = {schema: {} for schema in schemas}
-    for (schema, table), table_columns in columns.items():
-        kept = tuple(Index(tuple(names), unique) for names, unique in indexes.get((schema, table), {}).values())
-        described.setdefault(schema, {})[table] = Details(table_columns, kept)
-    return described
-
-
-def list_columns_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
-    """Schema -> base table -> its columns as ``(name, type)`` in order, for each of ``schemas``, in one query
-    (the types of :func:`describe_tables_of`)."""
-    return {
-        schema: {table: tuple((c.name, c.type) for c in described.columns) for table, described in tables.items()}
-        for schema, tables in describe_tables_of(connection, schemas).items()
-    }
+    for schema, table, name, unique, column in rows:
+        found.setdefault((schema, table), {}).setdefault(name, ([], bool(unique)))[0].append(column)
+    indexes: dict[str, dict[str, tuple[Index, ...]]] = {schema: {} for schema in schemas}
+    for (schema, table), by_name in found.items():
+        if schema in indexes:  # not a name the server matched loosely (case)
+            indexes[schema][table] = tuple(Index(tuple(columns), unique) for columns, unique in by_name.values())
+    return indexes
 
 
 def schema_character_set(connection: Connection, schema: str) -> tuple[str, str, str] | None:

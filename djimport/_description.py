@@ -14,7 +14,7 @@ from ._datajoint import Connection
 
 
 class Attribute(NamedTuple):
-    """One column: its type (the one DataJoint declared, as :func:`._catalog.describe_tables_of` gives it),
+    """One column: its type (the one DataJoint declared, as :func:`._catalog.describe_attributes_of` gives it),
     whether it may be NULL, its default as the server writes it (None for none), comment, whether it is in
     the primary key, and the values of its enum type (None for another type)."""
 

@@ -4,8 +4,9 @@ The page inlines the diagram as SVG laid out by Graphviz's ``dot`` (:mod:`._diag
 more an overview of the schemas alone (neato), the tables' details as JSON (with each table's definition as
 DataJoint writes it, from the catalog), and the script and style of ``_map.js`` and ``_map.css``: it fetches
 nothing, and its Content-Security-Policy forbids it to (only its own script and style run, by their hashes). Names and
-comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, and the script
-writes them with ``textContent`` only.
+comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, the script
+writes them with ``textContent`` only, and a table's definition is written only when a DataJoint definition
+can carry its text (:func:`._text.definition_problem`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import graphviz
 
-from ._catalog import Details, TableDescription, describe_details_of, describe_tables_of
+from ._catalog import ColumnDetails, Index, TableDescription, describe_attributes_of, list_indexes_of
 from . import _datajoint
 from ._datajoint import Connection, tier_of
 from ._diagram import _node_id as node_id
@@ -28,7 +29,7 @@ from ._diagram import draw, draw_overview, schema_node_id
 from ._selection import Edge, Node, Selection
 from ._names import quoted
 from ._settings import DEFAULT_ROOT
-from ._text import python_name
+from ._text import definition_problem, python_name, visible
 
 
 class PipelineMap:
@@ -123,12 +124,12 @@ OVERVIEW_FROM = 10
 
 def build(connection: Connection, selection: Selection, root: str, focus: Node | None = None) -> PipelineMap:
     """The map of a :class:`._selection.Selection` of root package ``root``'s schemas, opening on table ``focus``
-    if given; two queries: the columns of every table shown, their nullability and defaults and the indexes."""
+    if given; two queries: the columns of every table shown (with their nullability and defaults), their indexes."""
     shown = {schema: dict(tables) for schema, tables in selection.tables.items()}
     for schema, referenced in selection.referenced.items():
         shown.setdefault(schema, {}).update(referenced)
-    described = describe_tables_of(connection, list(shown))
-    details = describe_details_of(connection, list(shown))
+    described = describe_attributes_of(connection, list(shown))
+    indexes = list_indexes_of(connection, list(shown))
     backend = _datajoint.backend(connection)
     keys: dict[Node, list[Edge]] = {}
     for edge in selection.edges:
@@ -137,10 +138,9 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
     for schema, classes in shown.items():
         for table, label in classes.items():
             description = described[schema].get(table) or TableDescription("", ())
-            more = details.get(schema, {}).get(table) or Details({}, ())
             # A foreign key's own index is the server's (InnoDB makes one), not the definition's.
             references = {key.columns for key in keys.get((schema, table), [])}
-            more = more._replace(indexes=tuple(i for i in more.indexes if i.unique or i.columns not in references))
+            declared = tuple(i for i in indexes[schema].get(table, ()) if i.unique or i.columns not in references)
             tier = tier_of(table)[0]
             tables[node_id(schema, table)] = {
                 "schema": schema,
@@ -149,12 +149,9 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
                 "tier": tier.__name__ if tier else "",
                 "comment": description.comment,
                 # name, type, comment, in the primary key, nullable, default (DataJoint's way: null, "text", 3)
-                "attributes": [
-                    [*column, more.columns.get(column.name, (False, None))[0], _default(column.name, more)]
-                    for column in description.columns
-                ],
-                "indexes": [[list(index.columns), index.unique] for index in more.indexes],
-                "definition": definition(description, more, keys.get((schema, table), []), schema, shown),
+                "attributes": [[*c.column, c.nullable, _default(c)] for c in description.columns],
+                "indexes": [[list(index.columns), index.unique] for index in declared],
+                "definition": definition(description, declared, keys.get((schema, table), []), schema, shown, backend),
                 "import": import_line(root, schema, table, label, backend),
                 "parents": [],
                 "children": [],
@@ -173,23 +170,30 @@ def build(connection: Connection, selection: Selection, root: str, focus: Node |
 
 
 def definition(
-    description: TableDescription, details: Details, keys: list[Edge], schema: str, labels: dict[str, dict[str, str]]
+    description: TableDescription, indexes: tuple[Index, ...], keys: list[Edge], schema: str,
+    labels: dict[str, dict[str, str]], backend: str,
 ) -> str:
     """A table's definition as DataJoint writes it, from the catalog: its comment, the primary key's attributes
     and foreign keys (``-> Parent``, ``-> Parent.proj(new="old")`` when renamed), ``---``, the other attributes
-    and foreign keys (``-> [nullable] Parent``), then the secondary indexes."""
+    and foreign keys (``-> [nullable] Parent``), then the secondary indexes. ``No definition: <why>.`` when a
+    definition cannot carry the table's text faithfully (:func:`._text.definition_problem`) or name a parent."""
+    problem = _unwritable(description, keys, schema, backend)
+    if problem is not None:
+        return f"No definition: {problem}."
     by_column = {column: key for key in keys for column in key.columns}
+    nullable = {c.column.name for c in description.columns if c.nullable}
     lines = [f"# {description.comment}"] if description.comment else []
     written: set[Edge] = set()
     for in_key in (True, False):
         if not in_key:
             lines.append("---")
-        for column in description.columns:
+        for details in description.columns:
+            column = details.column
             if column.in_key != in_key:
                 continue
             key = by_column.get(column.name)
             if key is None:
-                default = _default(column.name, details)
+                default = _default(details)
                 given = f" = {default}" if default is not None else ""
                 comment = f"  # {column.comment}" if column.comment else ""
                 lines.append(f"{column.name}{given} : {_declared(column.type)}{comment}")
@@ -197,23 +201,45 @@ def definition(
                 written.add(key)
                 label = labels.get(key.parent[0], {}).get(key.parent[1], key.parent[1])
                 parent = label if key.parent[0] == schema else f"{key.parent[0]}.{label}"
-                nullable = not in_key and any(details.columns.get(c, (False, None))[0] for c in key.columns)
+                optional = not in_key and any(c in nullable for c in key.columns)
                 renamed = ", ".join(f'{new}="{old}"' for new, old in zip(key.columns, key.ref_columns) if new != old)
-                lines.append(f"-> {'[nullable] ' if nullable else ''}{parent}{f'.proj({renamed})' if renamed else ''}")
-    lines += [f"{'unique ' if index.unique else ''}index ({', '.join(index.columns)})" for index in details.indexes]
+                lines.append(f"-> {'[nullable] ' if optional else ''}{parent}{f'.proj({renamed})' if renamed else ''}")
+    lines += [f"{'unique ' if index.unique else ''}index ({', '.join(index.columns)})" for index in indexes]
     return "\n".join(lines)
 
 
+def _unwritable(description: TableDescription, keys: list[Edge], schema: str, backend: str) -> str | None:
+    """Why :func:`definition` cannot write a table (None when it can): its comment, a column's name, type,
+    default or comment (as written: a string default is the text between its quotes) that a DataJoint
+    definition cannot carry, or a parent that no ``-> Parent`` line names (no class; a schema or a renamed
+    column whose name is not a Python name)."""
+    attributes = []
+    for details in description.columns:
+        column, default = details.column, _default(details) or ""
+        attributes.append((column.name, _declared(column.type),
+                           json.loads(default) if default.startswith('"') else default, column.comment))
+    problem = definition_problem(description.comment, attributes, backend)
+    if problem is not None:
+        return problem
+    for key in keys:
+        parent = visible(quoted(backend, *key.parent))
+        if tier_of(key.parent[1])[0] is None:
+            return f"it references {parent}, which has no class"
+        if (key.parent[0] != schema and not python_name(key.parent[0])) or not all(map(python_name, key.ref_columns)):
+            return f"its reference to {parent} holds a name that a DataJoint definition cannot write"
+    return None
+
+
 def _declared(column_type: str) -> str:
-    """The type DataJoint declared (``int32`` of ``int32 (int(11))``, see :func:`._catalog.describe_tables_of`)."""
+    """The type DataJoint declared (``int32`` of ``int32 (int(11))``, see :func:`._catalog.describe_attributes_of`)."""
     return column_type.split(" (", 1)[0] if column_type.endswith(")") and " (" in column_type else column_type
 
 
-def _default(column: str, details: Details) -> str | None:
+def _default(details: ColumnDetails) -> str | None:
     """A column's default as a DataJoint definition writes it (``null``, ``"text"``, ``3``,
     ``CURRENT_TIMESTAMP``), None without one. Servers write them otherwise: MariaDB quotes strings
     (``'a'``) and writes ``NULL``, MySQL does neither, PostgreSQL adds a cast (``'a'::character varying``)."""
-    nullable, value = details.columns.get(column, (False, None))
+    nullable, value = details.nullable, details.default
     value = None if value is None else re.sub(r"::[\w \"\[\]]+$", "", value)
     if value is None or value.upper() == "NULL":
         return "null" if nullable else None

@@ -355,6 +355,28 @@ def test_diagram_draws_each_table_once_as_text(corpus, connection, tmp_path):
 # The map: no script but its own, no element but its own; each import line one statement doing what it says.
 
 
+def test_map_shows_a_definition_only_where_it_carries_the_text(corpus):
+    """A definition in the map's panel is one a colleague may copy: a table whose comment, column text or parent
+    a definition cannot carry shows one line saying why, never the text as extra definition lines."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's `dot` is not installed")
+    tables = {(entry["schema"], entry["table"]): entry for entry in djimport.pipeline_map(corpus.prefix + "_*").tables.values()}
+    # uses_lab references the schema lab_\ufb01x, which a `-> schema.Class` line would write as lab_fix (NFKC)
+    refused = {**{table: why for table, why in corpus.refused().items() if table != corpus.long},
+               "uses_lab": "its reference to"}
+    for (schema, table), entry in tables.items():
+        lines = entry["definition"].split("\n")
+        if schema == corpus.evil and table in refused:
+            assert len(lines) == 1 and lines[0].startswith("No definition: ") and refused[table] in lines[0], lines
+            continue
+        assert not lines[0].startswith("No definition"), (table, lines)
+        assert not {char for char in entry["definition"] if unicodedata.category(char) == "Cc"} - {"\n"}, lines
+        # `-> ` lines are the table's foreign keys (one parent each here), nothing a comment or default brought
+        assert [line for line in lines if line.startswith("->")] == [f"-> {tables[schema, t]['class']}" for t in (
+            {"false__none": ["false"]}.get(table, []))], lines
+    assert {table for schema, table in tables if schema == corpus.evil} >= set(refused) | set(ODD)
+
+
 def test_map_runs_nothing_and_offers_one_statement_per_table(corpus, connection, tmp_path):
     if shutil.which("dot") is None:
         pytest.skip("Graphviz's `dot` is not installed")

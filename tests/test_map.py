@@ -153,7 +153,7 @@ def test_the_map_costs_three_queries_and_writing_it_none(pipeline, connection):
     for n in (1, len(modules)):
         with server_queries(connection) as count:
             pipeline_map = djimport.pipeline_map(*modules[:n])
-        # the keys of the schemas drawn; the columns of every table shown; their defaults and the indexes
+        # the keys of the schemas drawn; the columns of every table shown, with nullability and defaults; indexes
         assert count.queries == 3
     with server_queries(connection) as count:
         pipeline_map.html()
