@@ -259,7 +259,7 @@ _SQL = {
             "JOIN pg_catalog.pg_class AS c ON c.oid = x.indrelid "
             "JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace "
             "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
-            "JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+            "LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = k.attnum "
             "WHERE n.nspname = ANY(%s) AND NOT x.indisprimary ORDER BY 1, 2, 3, k.ord"
         ),
         "count_rows": "SELECT %s, COUNT(*) FROM {table}",
@@ -470,7 +470,8 @@ class Index(NamedTuple):
 
 def list_indexes_of(connection: Connection, schemas: list[str]) -> dict[str, dict[str, tuple[Index, ...]]]:
     """Schema -> table -> its secondary indexes (with those a server made for a foreign key), for each of
-    ``schemas``, in one query; a table without one is not listed."""
+    ``schemas``, in one query; a table without one is not listed. An index on an expression is left out: its
+    parts have no column name, and no DataJoint definition declares one."""
     found: dict[tuple[str, str], dict[str, tuple[list[str], bool]]] = {}
     sql = _sql(connection, "indexes")
     rows = query(connection, sql, (_names(connection, schemas),) * sql.count("%s")) if schemas else ()
@@ -479,7 +480,8 @@ def list_indexes_of(connection: Connection, schemas: list[str]) -> dict[str, dic
     indexes: dict[str, dict[str, tuple[Index, ...]]] = {schema: {} for schema in schemas}
     for (schema, table), by_name in found.items():
         if schema in indexes:  # not a name the server matched loosely (case)
-            indexes[schema][table] = tuple(Index(tuple(columns), unique) for columns, unique in by_name.values())
+            indexes[schema][table] = tuple(Index(tuple(columns), unique) for columns, unique in by_name.values()
+                                           if None not in columns)
     return indexes
 
 

@@ -21,7 +21,7 @@ import djimport
 from djimport._diagram import _node_id as node_id
 from djimport.cli import main
 from tests import browser as browsers
-from tests.helpers import create_schema_raw, drop_schema_raw, quote, server_queries
+from tests.helpers import backend, create_schema_raw, drop_schema_raw, quote, server_queries
 from tests.pipeline import split_university  # noqa: F401  (fixture)
 from tests.test_diagram import UNIVERSITY_EDGES
 from tests.university import SPLIT
@@ -127,6 +127,30 @@ def test_each_table_has_its_details_links_and_import_line(pipeline):
     assert sorted(recording["indexes"]) == [[["label"], True], [["rec", "label"], False]]
     assert tables[node_id(probes, "#probe")]["definition"].split("\n")[2:] == [
         "---", f"depth = null : {probe['attributes'][1][1]}  # <b>depth</b> & more"]  # float, or PostgreSQL's name
+
+
+def test_an_index_on_an_expression_is_left_out_of_the_panel(connection, schema_name):
+    """An index on an expression (MySQL 8 and later, PostgreSQL) has parts without a column name: the panel
+    shows the table's other indexes, and its definition declares none of it."""
+    from djimport._datajoint import server_version
+
+    if server_version(connection).startswith("MariaDB"):
+        pytest.skip("MariaDB has no index on an expression")
+    table = quote(connection, schema_name, "item")
+    create_schema_raw(connection, schema_name)
+    try:
+        if backend(connection) == "postgresql":
+            connection.query(f"CREATE TABLE {table} (id int PRIMARY KEY, name varchar(20) NOT NULL)")
+            connection.query(f"CREATE INDEX ON {table} (name)")
+            connection.query(f"CREATE INDEX ON {table} ((lower(name)), id)")
+        else:
+            connection.query(f"CREATE TABLE {table} (id int PRIMARY KEY, name varchar(20) NOT NULL, KEY (name), "
+                             "KEY lowered ((lower(name)), id))")
+        entry = djimport.pipeline_map(schema_name).tables[node_id(schema_name, "item")]
+        assert entry["indexes"] == [[["name"], False]]
+        assert entry["definition"].split("\n")[-1] == "index (name)"
+    finally:
+        drop_schema_raw(connection, schema_name)
 
 
 def test_referenced_tables_of_schemas_not_drawn_have_their_details(pipeline):
