@@ -2,6 +2,7 @@
 ``dj.VirtualModule``, through the latency proxy.
 
     python -m benchmarks.round_trips [--backend postgresql] [--sizes 10 50 300] [--latencies 0 50] [--runs 5]
+                                     [--tools djimport virtualmodule]
     python -m benchmarks.round_trips --profile 300   # where djimport's own time goes at N = 300, +0 ms
 
 Each row is the median of ``--runs`` fresh processes (each already connected) with its range; a
@@ -21,11 +22,11 @@ from benchmarks.run import _child, _declare, _proxies, _schema
 SLOW = 20.0  # seconds: a tool this slow is run once
 
 
-def measure(backend, ports: dict, sizes: list[int], runs: int) -> list[dict]:
+def measure(backend, ports: dict, sizes: list[int], runs: int, tools: list[str]) -> list[dict]:
     rows = []
     for n in sizes:
         for ms, port in ports.items():
-            for tool in child.TOOLS:
+            for tool in tools:
                 job = {**backend.job(), "mode": "first", "tool": tool, "schema": _schema(n), "proxy_port": port}
                 results = [_child(job)]
                 while len(results) < runs and results[0]["s"] < SLOW:
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 50, 300])
     parser.add_argument("--latencies", type=float, nargs="+", default=[0, 50])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tools", nargs="+", choices=child.TOOLS, default=list(child.TOOLS))
     parser.add_argument("--profile", type=int, metavar="N", help="print cProfile's statistics of djimport at N tables")
     args = parser.parse_args()
     backend = BACKENDS[args.backend].private()
@@ -65,7 +67,7 @@ def main() -> None:
         _declare(backend, args.sizes)
         print("| N | latency | tool | runs | median | range | statements |\n|---|---:|---|---:|---:|---:|---:|")
         with _proxies(backend, [int(ms) if ms == int(ms) else ms for ms in args.latencies]) as ports:
-            measure(backend, ports, args.sizes, args.runs)
+            measure(backend, ports, args.sizes, args.runs, args.tools)
     finally:
         backend.stop()
 
