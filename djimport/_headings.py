@@ -119,7 +119,8 @@ def read_together(connection: Connection, schemas: list[SchemaHeadings]) -> None
 def read_now(connection: Connection, databases: list[str]) -> None:
     """Read the heading rows of every table of ``databases`` (schemas djimport built on ``connection``) in one
     statement, for headings about to be used: ``djimport stubs`` of many schemas."""
-    tracked = [_schema_headings(connection)[database] for database in databases
+    # Locked in the order of their names: two callers locking the same schemas cannot wait for each other.
+    tracked = [_schema_headings(connection)[database] for database in sorted(set(databases))
                if database in _schema_headings(connection)]
     tracked = [headings for headings in tracked if headings._ttl() > 0]  # a TTL of 0 keeps nothing
     if not tracked:
