@@ -625,7 +625,7 @@ def heading_statement(backend: str, kinds: tuple[str, ...], lineages: tuple[str,
     """The one statement that reads the heading rows of ``kinds`` for every table of the schemas given as one
     list parameter (each ``%s``), with the ``~lineage`` tables of the schemas whose quoted names are
     ``lineages`` (a row of ``lineages[i]``'s names its schema ``i``: a name in JSON_ARRAY beside the table's
-    own text can make MySQL refuse to mix their collations)."""
+    own text can make the server refuse to mix their collations, as MariaDB did)."""
     specs = [_HEADING_KINDS[backend][kind] for kind in kinds]
     base = specs[0]
 
@@ -685,7 +685,7 @@ def heading_rows(
         value, count = row[-2], row[-1]
         try:
             elements = [] if value is None else json.loads(value) if isinstance(value, str) else value
-        except ValueError:
+        except ValueError:  # cut short mid-text: no longer JSON
             elements = []
         if len(elements) != count:  # cut at MariaDB's group_concat_max_len (1 MB): DataJoint asks table by table
             cut.append(kind)
