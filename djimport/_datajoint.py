@@ -36,6 +36,10 @@ if IS_V2:
     from datajoint import instance as _instance
 MASTER_TIERS = (Manual, Lookup, Imported, Computed)
 TIERS = (*MASTER_TIERS, Part)
+# Compiled once: building a module asks each table's tier several times, and a class attribute of a tier is read
+# through DataJoint's metaclass.
+_MASTER_PATTERNS = tuple((tier, re.compile(tier.tier_regexp)) for tier in MASTER_TIERS)
+_PART_PATTERN = re.compile(Part.tier_regexp)
 # DataJoint 0.14 measures the name of a table it declares with a backquote left on it (declare.declare).
 LONGEST_DECLARABLE_NAME = 64 if IS_V2 else 63
 
@@ -222,10 +226,10 @@ def tier_of(table_name: str) -> tuple[Any, str | None]:
 
     Returns ``(None, None)`` for names outside DataJoint's conventions.
     """
-    for tier in MASTER_TIERS:
-        if re.fullmatch(tier.tier_regexp, table_name):
+    for tier, pattern in _MASTER_PATTERNS:
+        if pattern.fullmatch(table_name):
             return tier, None
-    match = re.fullmatch(Part.tier_regexp, table_name)
+    match = _PART_PATTERN.fullmatch(table_name)
     if match:
         return Part, match.group("master")
     return None, None
@@ -234,7 +238,7 @@ def tier_of(table_name: str) -> tuple[Any, str | None]:
 def class_name(table_name: str) -> str:
     """The class name DataJoint gives a table: ``#letter_grade`` -> ``LetterGrade``,
     ``__session__trial`` -> ``Trial``."""
-    match = re.fullmatch(Part.tier_regexp, table_name)
+    match = _PART_PATTERN.fullmatch(table_name)
     return to_camel_case(match.group("part") if match else table_name)
 
 

@@ -48,29 +48,34 @@ class SchemaHeadings:
         self._tables: frozenset[str] | None = None  # the tables of the last read, if it succeeded
         self._listed: frozenset[str] = frozenset()
 
-    def answer(self, sql: str, args: tuple) -> list[dict] | None:
-        """DataJoint's rows for statement ``sql``, or None when it must go to the server."""
+    def fresh(self) -> bool:
+        """Read the rows again if they are older than ``ttl()`` seconds (under :attr:`lock`); False when nothing
+        may be kept (a TTL of 0): DataJoint then asks table by table."""
         ttl = self._ttl()
         if ttl <= 0:
-            return None  # nothing may be kept: DataJoint asks table by table
-        with self.lock:
-            if self._read_at is None or time.monotonic() - self._read_at > ttl:
-                self._read()
-            key = _key(sql, args)
-            if key in self._shared:
-                return self._shared[key]
-            rows = self._answers.pop(key, None)
-            if not self._answers:
-                self._answers = {}  # a dict keeps its size after pops: let the emptied one go
-            return rows
+            return False
+        if self._read_at is None or time.monotonic() - self._read_at > ttl:
+            self._read()
+        return True
+
+    def answer(self, sql: str, args: tuple) -> list[dict] | None:
+        """DataJoint's rows for statement ``sql``, or None when it must go to the server (under :attr:`lock`,
+        after :meth:`fresh`)."""
+        key = _key(sql, args)
+        if key in self._shared:
+            return self._shared[key]
+        rows = self._answers.pop(key, None)
+        if not self._answers:
+            self._answers = {}  # a dict keeps its size after pops: let the emptied one go
+        return rows
 
     def expect(self, table: str) -> None:
-        """Read all rows again before the next answer if the last read did not see ``table``."""
+        """Read all rows again at the next :meth:`fresh` if the last read did not see ``table``."""
         if self._tables is not None and table not in self._tables:
             self._read_at = None
 
     def forget(self) -> None:
-        """Read all rows again before the next answer."""
+        """Read all rows again at the next :meth:`fresh`."""
         with self.lock:
             self._answers, self._shared, self._read_at, self._tables = {}, {}, None, None
 
@@ -197,7 +202,8 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
             return
         with headings.lock:
             headings.expect(self.table_info["table_name"])
-            self.table_info["conn"] = _Answering(connection, headings)
+            if headings.fresh():  # once per heading: all of its statements are answered from the same read
+                self.table_info["conn"] = _Answering(connection, headings)
             try:
                 super()._init_from_database()
             finally:

@@ -8,6 +8,7 @@ import datajoint as dj
 import pytest
 
 import djimport
+from djimport import _catalog
 from conftest import drop_schema
 from tests.helpers import backend, quote, server_queries
 from tests.synthetic import declare_pipeline
@@ -61,6 +62,32 @@ def test_headings_are_what_datajoint_reads_table_by_table(university, connection
         assert list(ours.attributes.items()) == list(theirs.attributes.items()), cls.__name__
         assert list(ours.indexes.items()) == list(theirs.indexes.items()), cls.__name__
         assert ours.table_status == theirs.table_status, cls.__name__
+
+
+def test_column_rows_of_every_postgresql_type_are_the_views_own(connection, schema_name):
+    """On PostgreSQL the heading statement computes lengths, precisions and scales only where they depend on the
+    column (djimport._catalog._PG_SIZES): every type's rows are still those of DataJoint's own statement."""
+    if backend(connection) != "postgresql":
+        pytest.skip("MySQL's columns kind reads the view's numbers as they are")
+    schema = quote(connection, schema_name)
+    for statement in (
+        f"CREATE SCHEMA {schema}",
+        f"CREATE DOMAIN {schema}.code AS varchar(7)",
+        f"CREATE DOMAIN {schema}.money AS numeric(6,1)",
+        f"CREATE DOMAIN {schema}.count AS smallint",
+        f"CREATE TYPE {schema}.mood AS ENUM ('calm', 'busy')",
+        f"CREATE TABLE {schema}.odd (s smallint, i integer PRIMARY KEY, b bigint, r real, d double precision,"
+        " n numeric, n73 numeric(7,3), n5 numeric(5), c char(3), c1 character, bp bpchar, v varchar, v9 varchar(9),"
+        " t text, bit4 bit(4), vb8 bit varying(8), vb varbit, ints int[], names varchar(4)[], serial_id serial,"
+        f" code {schema}.code, money {schema}.money, count {schema}.count, mood {schema}.mood, flag boolean,"
+        " day date, stamp timestamp(3), span interval, id uuid, doc json, raw bytea)",
+        f"COMMENT ON COLUMN {schema}.odd.n73 IS 'a comment'",
+    ):
+        connection.query(statement)
+    statements = ("table_info", "columns")
+    ours = _catalog.heading_rows(connection, [schema_name], statements)[schema_name]["columns"]["odd"]
+    theirs = connection.query(connection.adapter.get_columns_sql(schema_name, "odd"), as_dict=True).fetchall()
+    assert ours == [dict(row) for row in theirs]
 
 
 def _heading_queries(connection, module) -> int:
