@@ -183,13 +183,14 @@ def run_memory(job: dict) -> dict:
 
 def run_first(job: dict) -> dict:
     """Import plus the first use of every heading, in a fresh process already connected (issue 28); with
-    ``profile``, the cProfile statistics of that step too."""
+    ``profile``, the cProfile statistics of that step too; with ``phases``, where its time went (:func:`_phases`)."""
     dj = _configure(job)
     backend = BACKENDS[job["backend"]].attach(job)
     counter = Counter(backend, backend.admin())
     dj.conn()
     if job["tool"] == "djimport":
         _import_djimport()
+    spent = _phases() if job.get("phases") else None
     before = counter.read()
     profiler = None
     if job.get("profile"):
@@ -204,6 +205,8 @@ def run_first(job: dict) -> dict:
         table.heading.attributes
     elapsed = time.perf_counter() - start
     result = {"s": elapsed, "q": counter.since(before), "tables": len(tables)}
+    if spent is not None:
+        result["phases"] = {**spent, "djimport": elapsed - spent["server"] - spent["datajoint"]}
     if profiler is not None:
         import io
         import pstats
@@ -213,6 +216,33 @@ def run_first(job: dict) -> dict:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
         result["profile"] = out.getvalue()
     return result
+
+
+def _phases() -> dict[str, float]:
+    """Seconds spent from now on in the server's round trips (djimport's statements sent, and their rows read
+    by the driver: ``_catalog.send``) and in DataJoint building headings from the rows djimport hands it
+    (``Heading._init_from_database`` less djimport's answers to its statements), by wrapping those functions;
+    ``imports`` is the time, before that, of importing what djimport builds modules with (the plain run pays
+    it within its import)."""
+    start = time.perf_counter()
+    from djimport import _catalog, _datajoint, _headings  # noqa: F401  (the building layer)
+
+    spent = {"imports": time.perf_counter() - start, "server": 0.0, "datajoint": 0.0}
+
+    def timed(function, key: str, sign: float = 1.0):
+        def wrapper(*args, **kwargs):
+            begun = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[key] += sign * (time.perf_counter() - begun)
+        return wrapper
+
+    _catalog.send = timed(_catalog.send, "server")
+    heading = _datajoint.Heading
+    heading._init_from_database = timed(heading._init_from_database, "datajoint")
+    _headings.SchemaHeadings.answer = timed(_headings.SchemaHeadings.answer, "datajoint", -1.0)
+    return spent
 
 
 def run_stubs(job: dict) -> dict:

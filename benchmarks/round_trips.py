@@ -4,6 +4,7 @@
     python -m benchmarks.round_trips [--backend postgresql] [--sizes 10 50 300] [--latencies 0 50] [--runs 5]
                                      [--tools djimport virtualmodule]
     python -m benchmarks.round_trips --profile 300   # where djimport's own time goes at N = 300, +0 ms
+    python -m benchmarks.round_trips --phases 300    # the same step split: server, DataJoint, djimport
 
 Each row is the median of ``--runs`` fresh processes (each already connected) with its range; a
 VirtualModule row whose first run takes over 20 s is run once (its ``runs`` column says so): at
@@ -45,6 +46,16 @@ def _row(row: dict) -> str:
             f"{row['median']:.1f} ms | {row['low']:.1f}-{row['high']:.1f} ms | {queries} |")
 
 
+def _phase_table(results: list[dict]) -> str:
+    lines = ["| part | median | range |", "|---|---:|---:|"]
+    for part in ("imports", "server", "datajoint", "djimport"):
+        times = sorted(result["phases"][part] * 1000 for result in results)
+        lines.append(f"| {part} | {statistics.median(times):.1f} ms | {times[0]:.1f}-{times[-1]:.1f} ms |")
+    times = sorted(result["s"] * 1000 for result in results)
+    lines.append(f"| import + every heading | {statistics.median(times):.1f} ms | {times[0]:.1f}-{times[-1]:.1f} ms |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=sorted(BACKENDS), default="mysql")
@@ -53,6 +64,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tools", nargs="+", choices=child.TOOLS, default=list(child.TOOLS))
     parser.add_argument("--profile", type=int, metavar="N", help="print cProfile's statistics of djimport at N tables")
+    parser.add_argument("--phases", type=int, metavar="N",
+                        help="at N tables, +0 ms: the median of --runs processes of each part of the time")
     args = parser.parse_args()
     backend = BACKENDS[args.backend].private()
     try:
@@ -63,6 +76,14 @@ def main() -> None:
                        "proxy_port": ports[0], "profile": True}
                 _child(job)  # bytecode compiled, server caches warm
                 print(_child(job)["profile"])
+            return
+        if args.phases:
+            _declare(backend, [args.phases])
+            with _proxies(backend, [0]) as ports:
+                job = {**backend.job(), "mode": "first", "tool": "djimport", "schema": _schema(args.phases),
+                       "proxy_port": ports[0], "phases": True}
+                _child(job)  # bytecode compiled, server caches warm
+                print(_phase_table([_child(job) for _ in range(args.runs)]))
             return
         _declare(backend, args.sizes)
         print("| N | latency | tool | runs | median | range | statements |\n|---|---:|---|---:|---:|---:|---:|")
