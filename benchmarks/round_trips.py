@@ -46,6 +46,16 @@ def _row(row: dict) -> str:
             f"{row['median']:.1f} ms | {row['low']:.1f}-{row['high']:.1f} ms | {queries} |")
 
 
+def _djimport_at_zero(backend, n: int, option: str, runs: int) -> list[dict]:
+    """``runs`` fresh processes of djimport's import + every heading at ``n`` tables, +0 ms, with ``option``."""
+    _declare(backend, [n])
+    with _proxies(backend, [0]) as ports:
+        job = {**backend.job(), "mode": "first", "tool": "djimport", "schema": _schema(n), "proxy_port": ports[0],
+               option: True}
+        _child(job)  # bytecode compiled, server caches warm
+        return [_child(job) for _ in range(runs)]
+
+
 def _phase_table(results: list[dict]) -> str:
     lines = ["| part | median | range |", "|---|---:|---:|"]
     for part in ("imports", "server", "datajoint", "djimport"):
@@ -69,21 +79,10 @@ def main() -> None:
     args = parser.parse_args()
     backend = BACKENDS[args.backend].private()
     try:
-        if args.profile:
-            _declare(backend, [args.profile])
-            with _proxies(backend, [0]) as ports:
-                job = {**backend.job(), "mode": "first", "tool": "djimport", "schema": _schema(args.profile),
-                       "proxy_port": ports[0], "profile": True}
-                _child(job)  # bytecode compiled, server caches warm
-                print(_child(job)["profile"])
-            return
-        if args.phases:
-            _declare(backend, [args.phases])
-            with _proxies(backend, [0]) as ports:
-                job = {**backend.job(), "mode": "first", "tool": "djimport", "schema": _schema(args.phases),
-                       "proxy_port": ports[0], "phases": True}
-                _child(job)  # bytecode compiled, server caches warm
-                print(_phase_table([_child(job) for _ in range(args.runs)]))
+        if args.profile or args.phases:
+            results = _djimport_at_zero(backend, args.profile or args.phases, "profile" if args.profile else "phases",
+                                        1 if args.profile else args.runs)
+            print(results[0]["profile"] if args.profile else _phase_table(results))
             return
         _declare(backend, args.sizes)
         print("| N | latency | tool | runs | median | range | statements |\n|---|---:|---|---:|---:|---:|---:|")
