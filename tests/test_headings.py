@@ -84,8 +84,8 @@ def test_column_rows_of_every_postgresql_type_are_the_views_own(connection, sche
         f"COMMENT ON COLUMN {schema}.odd.n73 IS 'a comment'",
     ):
         connection.query(statement)
-    kinds = ("table_info", "columns")  # the first kind lists the tables
-    ours = _catalog.heading_rows(connection, [schema_name], kinds)[schema_name]["columns"]["odd"]
+    statements = ("table_info", "columns")
+    ours = _catalog.heading_rows(connection, [schema_name], statements)[schema_name]["columns"]["odd"]
     theirs = connection.query(connection.adapter.get_columns_sql(schema_name, "odd"), as_dict=True).fetchall()
     assert ours == [dict(row) for row in theirs]
 
