@@ -5,8 +5,9 @@ altered since then fails on the server (DataJoint reports a missing table or an 
 e.g. PostgreSQL's "column reference ... is ambiguous" in a join of a table declared again) or, worse, answers
 wrong. Where the server's error involves a table of a module, the server's listing of the module's schema says
 whether the table changed; then the error is raised again (same class, the server's error chained) naming the
-table and the fix, ``djimport.invalidate_caches(); importlib.reload(module)``, or that the schema is gone. Any
-other error passes unchanged.
+table and the fix, ``djimport.invalidate_caches(); importlib.reload(module)``, or that the schema is gone; a
+table that the error names as missing but that is listed as before was dropped and is back (the listing comes
+after the error), and the error says so. Any other error passes unchanged.
 
 Two changes that give no error are caught without a statement of ours: a result whose columns come back as
 another kind of number than the heading says (the cursor's description, :func:`._datajoint.retyped_column`),
@@ -94,8 +95,29 @@ def _changed(cls: type[Any], exc: Exception, row: Any) -> str | None:
         return _gone(cls)
     before = {listed.name: listed for listed in loader.listing or ()}
     if loader.classes.get(cls.table_name) is cls and before.get(cls.table_name) == row:
-        return None
+        return _back(cls, exc)
     return _missing_column(cls, exc) or _message(context, cls.table_name, "was altered or declared again on the server")
+
+
+def _names_missing(cls: type[Any], exc: Exception) -> bool:
+    """Whether ``exc`` is the server's error that ``cls``'s table does not exist."""
+    schema = cls.declaration_context["__loader__"].schema
+    return isinstance(exc, _datajoint.MissingTableError) and any(
+        f"{mark}{schema}.{cls.table_name}{mark}" in str(exc) for mark in "'\""
+    )
+
+
+def _back(cls: type[Any], exc: Exception) -> str | None:
+    """The message of ``cls``'s table that ``exc`` says was missing, though the server lists it now as it was when
+    its module was listed: dropped and declared again alike (or renamed away and back) while the statement ran."""
+    if not _names_missing(cls, exc):
+        return None
+    context = cls.declaration_context
+    return visible(
+        f"Table {context['__loader__'].quoted(cls.table_name)} was not on the server when this statement ran "
+        f"(dropped or renamed meanwhile) and is there again now, as it was when {context['__name__']} was listed: "
+        f"run the statement again."
+    )
 
 
 def _missing_column(cls: type[Any], exc: Exception) -> str | None:
@@ -114,12 +136,8 @@ def _missing_column(cls: type[Any], exc: Exception) -> str | None:
 def _named(classes: list[type[Any]], exc: Exception) -> str | None:
     """Without asking the server: the message of a table the error names as missing, or of a column it names as
     unknown that one of the tables' headings has."""
-    text = str(exc)
     for cls in classes:
-        loader = cls.declaration_context["__loader__"]
-        if isinstance(exc, _datajoint.MissingTableError) and any(
-            f"{mark}{loader.schema}.{cls.table_name}{mark}" in text for mark in "'\""
-        ):
+        if _names_missing(cls, exc):
             return _gone(cls)
         message = _missing_column(cls, exc)
         if message is not None:

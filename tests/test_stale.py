@@ -120,6 +120,37 @@ def test_a_table_dropped_while_the_headings_are_read_says_so(connection, schema_
     assert "Node5" not in module.__all__
 
 
+def test_a_table_missing_while_its_statement_ran_and_back_since_says_so(connection, schema_name, module, monkeypatch):
+    """The listing that explains an error is read after it: a table dropped and declared again alike (as the soak
+    test does), or renamed away and back, meanwhile is listed as before, yet the statement found no table."""
+    from djimport import _stale
+
+    def rename(old: str, new: str) -> None:
+        if backend(connection) == "postgresql":
+            connection.query(f"ALTER TABLE {quote(connection, schema_name, old)} RENAME TO {quote(connection, new)}")
+        else:
+            connection.query(f"RENAME TABLE {quote(connection, schema_name, old)} TO {quote(connection, schema_name, new)}")
+
+    rename("#node5", "node5_away")
+    list_tables = _stale.list_tables
+
+    def back_then_listed(connection_, schema: str):
+        rename("node5_away", "#node5")
+        return list_tables(connection_, schema)
+
+    monkeypatch.setattr(_stale, "list_tables", back_then_listed)
+    with pytest.raises(dj.errors.MissingTableError) as failure:
+        len(module.Node5())
+    monkeypatch.undo()
+    assert str(failure.value) == (
+        f"Table {shown(connection, schema_name, '#node5')} was not on the server when this statement ran (dropped "
+        f"or renamed meanwhile) and is there again now, as it was when {module.__name__} was listed: run the "
+        f"statement again."
+    )
+    assert type(failure.value.__cause__) is dj.errors.MissingTableError
+    assert len(module.Node5()) == 0  # as it says
+
+
 def test_a_dict_restriction_on_a_column_added_since_says_so_asking_once_per_ttl(connection, schema_name, module):
     """DataJoint ignores a dict's keys that the heading lacks: after a colleague's ADD COLUMN, a restriction on
     the new column would select every row. The server is asked once per table per TTL, not once per call."""
