@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import uuid
 
 import datajoint as dj
 import pytest
@@ -88,6 +89,43 @@ def test_column_rows_of_every_postgresql_type_are_the_views_own(connection, sche
     ours = _catalog.heading_rows(connection, [schema_name], statements)[schema_name]["columns"]["odd"]
     theirs = connection.query(connection.adapter.get_columns_sql(schema_name, "odd"), as_dict=True).fetchall()
     assert ours == [dict(row) for row in theirs]
+
+
+def test_primary_key_rows_on_postgresql_are_the_views_own_for_the_owner_and_a_mere_reader(connection, schema_name):
+    """On PostgreSQL the heading statement reads the primary keys from the catalogs of the views DataJoint's own
+    statement reads, with their privilege filters: a key whose columns are out of order with a dropped column
+    between them, and a role granted SELECT alone (whom information_schema shows no constraint)."""
+    if backend(connection) != "postgresql":
+        pytest.skip("MySQL's primary_key kind reads the view DataJoint reads")
+    schema, reader = quote(connection, schema_name), f"djr_{uuid.uuid4().hex[:10]}"
+    for statement in (
+        f"CREATE SCHEMA {schema}",
+        f"CREATE TABLE {schema}.keyed (a int, gone int, b int, c text, PRIMARY KEY (b, a))",
+        f"ALTER TABLE {schema}.keyed DROP COLUMN gone",
+        f"CREATE TABLE {schema}.plain (a int)",
+        f"CREATE ROLE {reader}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {reader}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {reader}",
+    ):
+        connection.query(statement)
+
+    def rows() -> tuple[dict, dict]:
+        ours = _catalog.heading_rows(connection, [schema_name], ("table_info", "primary_key"))[schema_name]
+        theirs = {table: [dict(row) for row in connection.query(
+            connection.adapter.get_primary_key_sql(schema_name, table), as_dict=True).fetchall()]
+            for table in ("keyed", "plain")}
+        return {table: ours["primary_key"].get(table, []) for table in theirs}, theirs
+
+    try:
+        ours, theirs = rows()
+        assert ours == theirs == {"keyed": [{"column_name": "b"}, {"column_name": "a"}], "plain": []}
+        connection.query(f"SET ROLE {reader}")
+        ours, theirs = rows()
+        assert ours == theirs == {"keyed": [], "plain": []}
+    finally:
+        connection.query("RESET ROLE")
+        connection.query(f"DROP OWNED BY {reader}")
+        connection.query(f"DROP ROLE {reader}")
 
 
 def _heading_queries(connection, module) -> int:
