@@ -129,7 +129,7 @@ def in_executor(items: list) -> list:
 def on_dask(items: list) -> list:
     import distributed
 
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         with distributed.Client(cluster) as client:
             return client.gather(client.map(seen_by_worker, items, pure=False))
 
