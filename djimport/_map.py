@@ -4,9 +4,10 @@ The page inlines the diagram as SVG laid out by Graphviz's ``dot`` (:mod:`._diag
 more an overview of the schemas alone (neato), the tables' details as JSON (with each table's definition as
 DataJoint writes it, from the catalog), and the script and style of ``_map.js`` and ``_map.css``: it fetches
 nothing, and its Content-Security-Policy forbids it to (only its own script and style run, by their hashes). Names and
-comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&``, the script
-writes them with ``textContent`` only, and a table's definition is written only when a DataJoint definition
-can carry its text (:func:`._text.definition_problem`).
+comments are data: dot escapes them in the SVG, the JSON escapes ``<``, ``>`` and ``&`` and holds them with their
+invisible characters made visible (:func:`._text.visible`: a bidi override would reorder what follows it on
+screen), the script writes them with ``textContent`` only, and a table's definition is written only when a
+DataJoint definition can carry its text (:func:`._text.definition_problem`) and the page can show it as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ._diagram import draw, draw_overview, schema_node_id
 from ._selection import Edge, Node, Selection
 from ._names import quoted
 from ._settings import DEFAULT_ROOT
-from ._text import definition_problem, python_name, visible
+from ._text import definition_problem, has_invisible, python_name, visible
 
 
 class PipelineMap:
@@ -57,11 +58,12 @@ class PipelineMap:
         if self.overview is not None:
             overview = _svg(self.overview)
             overview = f"<div id=\"overview\">{overview[overview.index('<svg'):]}</div>"
-            schemas = {schema_node_id(entry["schema"]): entry["schema"] for entry in self.tables.values()}
+            schemas = {schema_node_id(entry["schema"]): visible(entry["schema"]) for entry in self.tables.values()}
         assets = resources.files(__package__)
         script, style = (assets.joinpath(name).read_text("utf-8") for name in ("_map.js", "_map.css"))
         data = json.dumps(
-            {"tables": self.tables, "schemas": schemas, "focus": self.focus}, ensure_ascii=False, separators=(",", ":")
+            {"tables": {node: _on_page(entry) for node, entry in self.tables.items()}, "schemas": schemas,
+             "focus": self.focus}, ensure_ascii=False, separators=(",", ":")
         )
         # In a <script> element only "</script" or "<!--" could end the data early: no "<" is left.
         data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -109,6 +111,20 @@ class PipelineMap:
 
     def _title(self) -> str:
         return f"{self.graph.name}: {len(self.tables)} tables"
+
+
+def _on_page(entry: dict) -> dict:
+    """A table's entry as the page shows it: its names, comments, types and defaults with their invisible
+    characters made visible; the ids, the import line (escaped code) and the definition (written only without
+    such characters, :func:`_unwritable`) as they are."""
+    return {
+        **entry,
+        **{key: visible(entry[key]) for key in ("schema", "table", "class", "comment")},
+        "attributes": [[visible(name), visible(type_), visible(comment), in_key, nullable,
+                        None if given is None else visible(given)]
+                       for name, type_, comment, in_key, nullable, given in entry["attributes"]],
+        "indexes": [[[visible(column) for column in columns], unique] for columns, unique in entry["indexes"]],
+    }
 
 
 # The tiers as the diagram draws them (_diagram._TIER_STYLE), for the legend.
@@ -211,7 +227,7 @@ def definition(
 def _unwritable(description: TableDescription, keys: list[Edge], schema: str, backend: str) -> str | None:
     """Why :func:`definition` cannot write a table (None when it can): its comment, a column's name, type,
     default or comment (as written: a string default is the text between its quotes) that a DataJoint
-    definition cannot carry, or a parent that no ``-> Parent`` line names (no class; a schema or a renamed
+    definition cannot carry or that holds an invisible character (bidi, zero width, separator), or a parent that no ``-> Parent`` line names (no class; a schema or a renamed
     column whose name is not a Python name)."""
     attributes = []
     for details in description.columns:
@@ -221,6 +237,13 @@ def _unwritable(description: TableDescription, keys: list[Edge], schema: str, ba
     problem = definition_problem(description.comment, attributes, backend)
     if problem is not None:
         return problem
+    texts = {"its comment": description.comment}
+    for name, type_, default, comment in attributes:
+        texts.update({f"the {what} of its column {name}": text
+                      for what, text in (("type", type_), ("default", default), ("comment", comment))})
+    for where, text in texts.items():
+        if has_invisible(text):  # the page shows it escaped: a definition copied from it would not be the table's
+            return f"{where} ({text!r}) holds an invisible character, which this page shows escaped"
     for key in keys:
         parent = visible(quoted(backend, *key.parent))
         if tier_of(key.parent[1])[0] is None:

@@ -6,7 +6,7 @@ This module is the one place that turns it into each: Python string literals and
 pasted between quotes), Python names (checked, keywords mapped), one line for a DataJoint definition
 (refused when DataJoint's parser or its SQL would read it as syntax), and terminal text (control and
 bidi characters made visible). DOT goes through the graphviz package's own quoting (``._diagram``), HTML
-through text nodes (``_map.js``).
+through text nodes (``_map.js``) of text made visible here (``._map``).
 """
 
 from __future__ import annotations
@@ -96,6 +96,11 @@ def _unfit(pattern: re.Pattern[str], text: str) -> bool:
     # DataJoint strips what surrounds a comment or default and the "#"s ending a comment, and reads a comment
     # starting with ":" as a type
     return bool(pattern.search(text)) or text != text.strip() or text.startswith(":") or text.endswith("#")
+
+
+def has_invisible(text: str) -> bool:
+    """Whether :func:`visible` would show ``text`` otherwise than as it is."""
+    return any(unicodedata.category(char) in _INVISIBLE for char in text)
 
 
 def visible(text: str) -> str:

@@ -361,9 +361,11 @@ def test_map_shows_a_definition_only_where_it_carries_the_text(corpus):
     if shutil.which("dot") is None:
         pytest.skip("Graphviz's `dot` is not installed")
     tables = {(entry["schema"], entry["table"]): entry for entry in djimport.pipeline_map(corpus.prefix + "_*").tables.values()}
-    # uses_lab references the schema lab_\ufb01x, which a `-> schema.Class` line would write as lab_fix (NFKC)
+    # uses_lab references the schema lab_\ufb01x, which a `-> schema.Class` line would write as lab_fix (NFKC);
+    # texts holds bidi controls and a line separator, which the page shows escaped: a definition copied from it
+    # would not be the table's
     refused = {**{table: why for table, why in corpus.refused().items() if table != corpus.long},
-               "uses_lab": "its reference to"}
+               "uses_lab": "its reference to", "texts": "holds an invisible character"}
     for (schema, table), entry in tables.items():
         lines = entry["definition"].split("\n")
         if schema == corpus.evil and table in refused:
@@ -395,6 +397,12 @@ def test_map_runs_nothing_and_offers_one_statement_per_table(corpus, connection,
         else:
             assert isinstance(statement, ast.ImportFrom) and statement.names[0].name == entry["class"].split(".")[0]
     path = pipeline_map.save(tmp_path / "map.html")
+    # What the page holds of names and comments, with every bidi control, separator and control character
+    # escaped (the definitions' line breaks are JSON escapes in it)
+    page = path.read_text("utf-8")
+    start = page.index('id="map-data">') + len('id="map-data">')
+    data = page[start:page.index("</script>", start)]
+    assert not {char for char in data if unicodedata.category(char) in INVISIBLE}
     try:
         with browsers.chromium() as driver:
             from selenium.common.exceptions import NoAlertPresentException
@@ -417,6 +425,15 @@ def test_map_runs_nothing_and_offers_one_statement_per_table(corpus, connection,
                     clicked.add(selected)
                     assert shown == pipeline_map.tables[selected]["import"]
             assert len(clicked) > len(pipeline_map.tables) / 2  # most nodes are clear of their neighbours
+            texts = next(node for node, entry in pipeline_map.tables.items()
+                         if entry["schema"] == corpus.evil and entry["table"] == "texts")
+            named = driver.execute_script(  # the table's name as the page's links write it
+                "const t = JSON.parse(document.getElementById('map-data').textContent).tables[arguments[0]];"
+                "return encodeURIComponent(`${t.schema}.${t.table}`);", texts)
+            driver.get(f"{path.as_uri()}#{named}")
+            panel = driver.execute_script("return document.querySelector('#panel:not([hidden])')?.textContent")
+            assert "<U+202E>bidi <U+2066>isolate<U+2069> <U+2028>separator" in panel and "c: 'd' <U+202E>" in panel
+            assert not {char for char in panel if unicodedata.category(char) in INVISIBLE}
             assert driver.execute_script("""
                 return [document.scripts.length,
                         document.querySelectorAll("img, iframe, object, embed, link, meta[http-equiv=refresh], [href]," +
