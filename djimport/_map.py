@@ -227,8 +227,8 @@ def definition(
 def _unwritable(description: TableDescription, keys: list[Edge], schema: str, backend: str) -> str | None:
     """Why :func:`definition` cannot write a table (None when it can): its comment, a column's name, type,
     default or comment (as written: a string default is the text between its quotes) that a DataJoint
-    definition cannot carry or that holds an invisible character (bidi, zero width, separator), or a parent that no ``-> Parent`` line names (no class; a schema or a renamed
-    column whose name is not a Python name)."""
+    definition cannot carry or that holds an invisible character (bidi, zero width, separator), or a parent
+    that no ``-> Parent`` line names (no class; a schema or a renamed column whose name is not a Python name)."""
     attributes = []
     for details in description.columns:
         column, default = details.column, _default(details) or ""
