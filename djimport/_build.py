@@ -12,7 +12,7 @@ import types
 import warnings
 from typing import Any, Callable, Iterator, Protocol
 
-from . import _datajoint, _headings
+from . import _datajoint, _headings, _stale
 from ._catalog import Keys, TableRow, list_keys, statement_lock, table_exists
 from ._datajoint import Computed, Connection, Imported, Part, dj, tier_of
 from ._locks import RLock
@@ -116,6 +116,7 @@ def _update(
     state.server = _datajoint.describe(connection)
     state.listing = listing
     _headings.listed(connection, state.schema, frozenset(names))
+    _stale.track(connection, state.schema, state.classes)
     refresh_summary(state, namespace)
     if altered:  # heading rows read before this listing predate the change it shows: read them again on next use
         _headings.forget(connection, state.schema)

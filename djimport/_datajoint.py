@@ -2,7 +2,8 @@
 private attribute of DataJoint's that djimport reads or writes (the heading accelerator's override of
 ``Heading._init_from_database`` is the one exception, in :mod:`._headings`).
 
-A new DataJoint release is checked here. This module imports nothing of djimport's but its locks (:mod:`._locks`).
+A new DataJoint release is checked here. This module imports nothing of djimport's but its locks (:mod:`._locks`),
+the quoting of names (:mod:`._names`) and the escaping of text (:mod:`._text`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datajoint.user_tables import Computed, Imported, Lookup, Manual, Part
 from datajoint.utils import to_camel_case
 
 from ._locks import RLock
+from ._names import quoted
 from ._text import attribute_name
 
 __all__ = [
@@ -379,6 +381,39 @@ def tables_read(expression: Any) -> set[str]:
             else:
                 names.add(source)
     return names
+
+
+def from_clause_using(expression: Any, columns: Callable[[str], list[str] | None]) -> str | None:
+    """DataJoint 0.14's FROM clause of ``expression`` with each ``NATURAL JOIN`` that its headings say joins on
+    columns written ``JOIN ... USING (those columns)``, ``columns(table)`` giving each table's; None on 2.x (which
+    writes USING itself), for one table, or where ``columns`` does not know a table.
+
+    The server then refuses a join column that a table lost since its heading was read, where ``NATURAL JOIN``
+    would pair every row with every row and answer without an error. With true headings the two are the same
+    join: DataJoint 0.14 makes an operand a subquery whenever the tables share columns it does not join on.
+    """
+    if IS_V2 or len(expression.support) < 2:
+        return None
+    names: list[list[str]] = []
+    for source in expression.support:
+        own = source.heading.names if isinstance(source, QueryExpression) else columns(source)
+        if own is None:
+            return None
+        names.append(own)
+    clause, joined = "", set()
+    for k, (source, own) in enumerate(zip(expression.support, names)):
+        if isinstance(source, QueryExpression):
+            source = f"({source.make_sql()}) as `${next(QueryExpression._subquery_alias_count):x}`"
+        using = ", ".join(quoted("mysql", name) for name in own if name in joined)
+        left = "LEFT " if k and expression._left[k - 1] else ""
+        if not k:
+            clause = source
+        elif using:
+            clause += f" {left}JOIN {source} USING ({using})"
+        else:  # no column in common by the headings: DataJoint's own join
+            clause += f" NATURAL {left}JOIN {source}"
+        joined.update(own)
+    return clause
 
 
 # The kind of number of a column, by the type code of the drivers' cursor description (PyMySQL's FIELD_TYPE,

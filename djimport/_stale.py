@@ -9,6 +9,10 @@ table and the fix, ``djimport.invalidate_caches(); importlib.reload(module)``, o
 table that the error names as missing but that is listed as before was dropped and is back (the listing comes
 after the error), and the error says so. Any other error passes unchanged.
 
+A join names the columns it joins on (DataJoint 2.x writes ``JOIN ... USING``; DataJoint 0.14's ``NATURAL JOIN``
+of tables of modules is written so here), so that the server refuses a join whose tables no longer share a column
+instead of pairing every row of one with every row of the other.
+
 Two changes that give no error are caught without a statement of ours: a result whose columns come back as
 another kind of number than the heading says (the cursor's description, :func:`._datajoint.retyped_column`),
 and, once per table per TTL (one statement), a dict restriction naming a column the heading lacks but the
@@ -24,15 +28,29 @@ from typing import Any, Callable, Iterator, Mapping
 
 from . import _datajoint
 from ._catalog import column_names, list_tables
+from ._connection_state import PerConnection
 from ._datajoint import DataJointError
-from ._names import quoted
+from ._names import quoted, split_full_name
 from ._text import python_name, visible
 
 logger = logging.getLogger("djimport")
 
 # The name in the server's message: MySQL's `Unknown column 'x' in 'field list'` and `Table 's.t' doesn't exist`,
-# PostgreSQL's `column "x" does not exist` (`column t.x ...`, `column "x" of relation "t" ...`) and `relation "s.t" ...`.
-_COLUMN = re.compile(r"""Unknown column '([^']*)'|column (?:"([^"]*)"|(\S+))(?: of relation "[^"]*")? does not exist""")
+# PostgreSQL's `column "x" does not exist` (`column t.x ...`, `column "x" of relation "t" ...`, `column "x" specified in
+# USING clause ...`) and `relation "s.t" ...`.
+_COLUMN = re.compile(
+    r"""Unknown column '([^']*)'|"""
+    r"""column (?:"([^"]*)"|(\S+))(?: of relation "[^"]*"| specified in USING clause)? does not exist"""
+)
+
+
+_classes: PerConnection[dict[str, dict[str, type[Any]]]] = PerConnection(dict)
+
+
+def track(connection: _datajoint.Connection, schema: str, classes: dict[str, type[Any]]) -> None:
+    """Let the queries on ``connection`` find the class of a table of ``schema`` by name, in ``classes`` (table
+    name -> class: its module's own, kept up to date by its loader)."""
+    _classes(connection)[schema] = classes
 
 
 def reload_hint(module_name: str) -> str:
@@ -235,6 +253,21 @@ def _cursor(self: Any, *args: Any, **kwargs: Any) -> Any:
                                   f"on the server than its heading says"))
 
 
+def _from_clause(self: Any) -> str:
+    """DataJoint's FROM clause, on 0.14 with the join columns of the tables of modules named (``USING``): a table
+    declared again without one fails on the server instead of being paired with every row of the other."""
+    def columns(table: str) -> list[str] | None:
+        try:
+            schema, name = split_full_name(table)
+        except ValueError:  # a name that no table of a module has (a backtick in it): DataJoint's clause
+            return None
+        cls = _classes(self.connection).get(schema, {}).get(name)
+        return None if cls is None else _datajoint.loaded_names(cls)
+
+    clause = _datajoint.from_clause_using(self, columns)
+    return super(_owner(_from_clause, "from_clause", self), self).from_clause() if clause is None else clause
+
+
 def _keys(restriction: Any) -> set[str]:
     """The attribute names of the dicts in a restriction (a dict, a list or AndList of them, or their ``Not``)."""
     if isinstance(restriction, Mapping):
@@ -285,6 +318,7 @@ def _spreading(name: str) -> Callable[..., Any]:
 
 _QUERIES = {
     "cursor": _cursor,
+    **({} if _datajoint.IS_V2 else {"from_clause": _from_clause}),
     **{name: _explaining(name) for name in ("__len__", "__bool__")},
     **{name: _spreading(name) for name in ("join", "make_subquery", "aggr", "__add__")},
 }

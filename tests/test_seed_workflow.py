@@ -56,6 +56,25 @@ def test_restrictions_and_joins_match(both):
     assert rows((uni.Enroll * uni.Grade) & uni.CurrentTerm) == rows((virtual.Enroll * virtual.Grade) & virtual.CurrentTerm)
 
 
+def test_joins_of_every_shape_match(both):
+    """djimport writes DataJoint 0.14's joins with USING (docs/long-running.md): the same rows and counts as
+    DataJoint's NATURAL JOIN, for chains, left joins, aggregations, renames that make subqueries, cross joins."""
+    shapes = (
+        lambda m: m.Student * m.Enroll * m.Grade * m.LetterGrade,
+        lambda m: m.Student.join(m.StudentMajor, left=True),
+        lambda m: m.Student.aggr(m.Enroll, n="count(*)", **({} if V2 else {"keep_all_rows": True})),  # 2.x's default
+        lambda m: m.Department.aggr(m.StudentMajor * m.Student, n="count(*)"),
+        lambda m: m.Enroll * m.Section.proj(year="term_year", room="auditorium"),
+        lambda m: (m.Department * m.Course * m.Section) & m.CurrentTerm,
+        lambda m: m.StudentMajor * m.Course & "credits > 3",
+        lambda m: m.Department * m.Term,
+    )
+    uni, virtual = both
+    for shape in shapes:
+        ours, theirs = shape(uni), shape(virtual)
+        assert rows(ours) == rows(theirs) and len(ours) == len(theirs) > 0 and bool(ours)
+
+
 def test_star_import_spawns_the_same_classes_as_spawn_missing_classes(university):
     spawned = {}
     schema = dj.Schema(university, create_tables=False)

@@ -248,6 +248,27 @@ def test_a_join_of_a_table_declared_again_says_which_and_how_to_reload(connectio
     assert module.Node5.primary_key == ["code"] and len(module.Node2 * module.Node5) == 0
 
 
+def test_a_join_whose_tables_share_no_column_any_more_says_so_instead_of_pairing_every_row(
+        connection, schema_name, module):
+    """Node5 declared again with Node2's key renamed: DataJoint 0.14's NATURAL JOIN would pair every row of one with
+    every row of the other, and count, test and fetch them without an error."""
+    module.Node2.insert([{"node2_id": 1}, {"node2_id": 2}], allow_direct_insert=True)
+    join, aggregation = module.Node2 * module.Node5, module.Node2.aggr(module.Node5, n="count(*)")
+    node5 = quote(connection, schema_name, "#node5")
+    connection.query(f"DROP TABLE {node5}")
+    connection.query(f"CREATE TABLE {node5} (parent_id int NOT NULL, node5_id int NOT NULL, value5 float, "
+                     f"label varchar(64) NOT NULL DEFAULT '', PRIMARY KEY (parent_id, node5_id))")
+    connection.query(f"INSERT INTO {node5} (parent_id, node5_id) VALUES (7, 1), (7, 2)")
+    for use in (lambda: len(join), lambda: bool(join), lambda: join.fetch(), lambda: (join & "node5_id > 1").fetch(),
+                lambda: len(aggregation), lambda: aggregation.fetch()):
+        with pytest.raises(dj.errors.UnknownAttributeError) as failure:
+            use()
+        assert (f"Table {shown(connection, schema_name, '#node5')} has no column {shown(connection, 'node2_id')} any "
+                f"more on the server: it changed since {module.__name__} was listed" in str(failure.value))
+    exec(_hint(failure.value), {})
+    assert len(module.Node2 * module.Node5) == 4  # what the server pairs now: no shared column, every row
+
+
 def test_a_class_held_after_a_reload_removed_its_table_says_so(connection, schema_name, module):
     held = module.Node5
     connection.query(f"DROP TABLE {quote(connection, schema_name, '#node5')}")
