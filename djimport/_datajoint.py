@@ -364,6 +364,12 @@ def forget_dependencies(connection: Connection) -> None:
     connection.dependencies.clear()  # type: ignore[attr-defined]
 
 
+def attribute_names(heading: Heading) -> set[str]:
+    """The attribute names of a heading, hidden ones included (loaded if it is not yet)."""
+    heading.attributes  # noqa: B018  (the property loads the heading)
+    return set(heading._attributes)
+
+
 def loaded_names(table_class: type[Any]) -> list[str] | None:
     """The attribute names of a table class's heading, hidden ones included; None if it is not loaded (no query)."""
     attributes = table_class._heading._attributes
@@ -381,6 +387,26 @@ def tables_read(expression: Any) -> set[str]:
             else:
                 names.add(source)
     return names
+
+
+def restrictions_read(expression: Any) -> str:
+    """The conditions of a query expression and of its subqueries, as text: where DataJoint writes a restriction
+    by another query (``a & b``, ``a - b``), that query's statement, naming its tables."""
+    texts: list[str] = []
+    todo = [expression]
+    while todo:
+        query = todo.pop()
+        conditions = [] if isinstance(query, Union) else list(query.restriction)  # a union's are its operands'
+        if isinstance(query, Aggregation):  # its WHERE clause; its restriction is its HAVING clause
+            conditions.extend(query._left_restrict or ())
+        while conditions:
+            condition = conditions.pop()
+            if isinstance(condition, list):  # the AndList of a join's operand
+                conditions.extend(condition)
+            else:
+                texts.append(str(condition))
+        todo.extend(source for source in query.support if isinstance(source, QueryExpression))
+    return "\n".join(texts)
 
 
 def from_clause_using(expression: Any, columns: Callable[[str], list[str] | None]) -> str | None:

@@ -21,6 +21,7 @@ from ._catalog import heading_rows, table_exists
 from ._connection_state import PerConnection
 from ._datajoint import Connection, DataJointError, Heading
 from ._locks import RLock
+from ._names import quoted
 
 logger = logging.getLogger("djimport")
 
@@ -217,6 +218,18 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
                 _datajoint.unload_heading(self)
                 raise _stale.dropped(self.table_info["context"], table)
             super()._init_from_database()
+
+    def as_sql(self, fields: list[str], *args: Any, **kwargs: Any) -> str:
+        """DataJoint's ``as_sql`` with each column named with its table: ``schema.table.column``."""
+        # A restriction by this table (`a & b`) is `(c) IN (SELECT c FROM b)`: if b lost column c on the server
+        # since this heading was read, a bare `c` would name a's c, and every row of a would match. Named with b,
+        # it is refused, and the stale-table error says why. A table's heading computes no column.
+        if not set(fields) <= _datajoint.attribute_names(self):  # DataJoint's own error
+            return super().as_sql(fields, *args, **kwargs)  # type: ignore[no-any-return]
+        info = self.table_info
+        backend = _datajoint.backend(info["conn"])
+        table = quoted(backend, info["database"], info["table_name"])
+        return ",".join(f"{table}.{quoted(backend, name)}" for name in fields)
 
     def __reduce__(self) -> tuple:
         return table_heading, (self.table_info["context"]["__name__"], self.table_info["table_name"])

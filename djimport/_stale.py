@@ -11,7 +11,9 @@ after the error), and the error says so. Any other error passes unchanged.
 
 A join names the columns it joins on (DataJoint 2.x writes ``JOIN ... USING``; DataJoint 0.14's ``NATURAL JOIN``
 of tables of modules is written so here), so that the server refuses a join whose tables no longer share a column
-instead of pairing every row of one with every row of the other.
+instead of pairing every row of one with every row of the other; a table of a module names its columns with
+the table (:class:`._headings.SchemaHeading`), so that a restriction by a table that lost one is refused too
+instead of reading the restricted table's column of that name (every row would match).
 
 Two changes that give no error are caught without a statement of ours: a result whose columns come back as
 another kind of number than the heading says (the cursor's description, :func:`._datajoint.retyped_column`),
@@ -96,12 +98,14 @@ def _ours(cls: type[Any]) -> bool:
 
 
 def _tables(expression: Any) -> list[type[Any]]:
-    """The classes of imported modules whose tables ``expression`` reads (held classes included)."""
-    names = _datajoint.tables_read(expression)
+    """The classes of imported modules whose tables ``expression`` reads, in its FROM clauses or its restrictions
+    (held classes included)."""
+    names, conditions = _datajoint.tables_read(expression), _datajoint.restrictions_read(expression)
     connection = expression.connection
     return [
         cls for tier in _datajoint.TIERS for cls in tier.__subclasses__()
-        if _ours(cls) and cls.full_table_name in names and _datajoint.connection_of(cls) is connection
+        if _ours(cls) and (cls.full_table_name in names or cls.full_table_name in conditions)
+        and _datajoint.connection_of(cls) is connection
     ]
 
 

@@ -248,6 +248,26 @@ def test_a_join_of_a_table_declared_again_says_which_and_how_to_reload(connectio
     assert module.Node5.primary_key == ["code"] and len(module.Node2 * module.Node5) == 0
 
 
+def test_a_restriction_by_a_table_declared_again_or_dropped_says_which(connection, schema_name, module):
+    """DataJoint writes ``Node2 & Node5`` as ``... WHERE (node2_id) IN (SELECT node2_id FROM node5)``: once Node5 has
+    no node2_id, that names Node2's, and every row of Node2 would match without an error."""
+    module.Node2.insert([{"node2_id": 1}, {"node2_id": 2}], allow_direct_insert=True)
+    restricted, excluded = module.Node2 & module.Node5, module.Node2 - (module.Node5 & "node5_id > 1")
+    _declare_again(connection, schema_name, "#node5")
+    connection.query(f"INSERT INTO {quote(connection, schema_name, '#node5')} (code) VALUES ('x')")
+    counted = module.Node1.aggr(restricted, n="count(*)")
+    for use in (lambda: len(restricted), lambda: excluded.fetch(), lambda: bool(module.Node2 & restricted.proj()),
+                lambda: counted.fetch()):
+        with pytest.raises(dj.errors.UnknownAttributeError) as failure:
+            use()
+        assert (f"Table {shown(connection, schema_name, '#node5')} has no column {shown(connection, 'node2_id')} any "
+                f"more on the server: it changed since {module.__name__} was listed" in str(failure.value))
+    connection.query(f"DROP TABLE {quote(connection, schema_name, '#node5')}")
+    with pytest.raises(dj.errors.MissingTableError) as failure:
+        len(restricted)
+    assert f"Table {shown(connection, schema_name, '#node5')} is no longer on the server" in str(failure.value)
+
+
 def test_a_join_whose_tables_share_no_column_any_more_says_so_instead_of_pairing_every_row(
         connection, schema_name, module):
     """Node5 declared again with Node2's key renamed: DataJoint 0.14's NATURAL JOIN would pair every row of one with
