@@ -225,7 +225,7 @@ class SchemaHeading(Heading):  # type: ignore[misc]  # DataJoint has no type inf
         # since this heading was read, a bare `c` would name a's c, and every row of a would match. Named with b,
         # it is refused, and the stale-table error says why. A table's heading computes no column.
         if not set(fields) <= _datajoint.attribute_names(self):  # DataJoint's own error
-            return super().as_sql(fields, *args, **kwargs)  # type: ignore[no-any-return]
+            return super().as_sql(fields, *args, **kwargs)
         info = self.table_info
         backend = _datajoint.backend(info["conn"])
         table = quoted(backend, info["database"], info["table_name"])
