@@ -376,22 +376,11 @@ def loaded_names(table_class: type[Any]) -> list[str] | None:
     return None if attributes is None else list(attributes)
 
 
-def tables_read(expression: Any) -> set[str]:
-    """The full names of the tables in a query expression's FROM clause, its subqueries' included."""
+def tables_read(expression: Any) -> tuple[set[str], str]:
+    """The full names of the tables in a query expression's FROM clauses, its subqueries' included, and the text of
+    their conditions: where DataJoint writes a restriction by another query (``a & b``, ``a - b``), that query's
+    statement, which names its tables."""
     names: set[str] = set()
-    todo = [expression]
-    while todo:
-        for source in todo.pop().support:
-            if isinstance(source, QueryExpression):
-                todo.append(source)
-            else:
-                names.add(source)
-    return names
-
-
-def restrictions_read(expression: Any) -> str:
-    """The conditions of a query expression and of its subqueries, as text: where DataJoint writes a restriction
-    by another query (``a & b``, ``a - b``), that query's statement, naming its tables."""
     texts: list[str] = []
     todo = [expression]
     while todo:
@@ -405,8 +394,12 @@ def restrictions_read(expression: Any) -> str:
                 conditions.extend(condition)
             else:
                 texts.append(str(condition))
-        todo.extend(source for source in query.support if isinstance(source, QueryExpression))
-    return "\n".join(texts)
+        for source in query.support:
+            if isinstance(source, QueryExpression):
+                todo.append(source)
+            else:
+                names.add(source)
+    return names, "\n".join(texts)
 
 
 def from_clause_using(expression: Any, columns: Callable[[str], list[str] | None]) -> str | None:

@@ -100,7 +100,7 @@ def _ours(cls: type[Any]) -> bool:
 def _tables(expression: Any) -> list[type[Any]]:
     """The classes of imported modules whose tables ``expression`` reads, in its FROM clauses or its restrictions
     (held classes included)."""
-    names, conditions = _datajoint.tables_read(expression), _datajoint.restrictions_read(expression)
+    names, conditions = _datajoint.tables_read(expression)
     connection = expression.connection
     return [
         cls for tier in _datajoint.TIERS for cls in tier.__subclasses__()
