@@ -55,7 +55,7 @@ def _leave(child) -> None:
     """Python ends when told to: no prompt's thread or connection left behind holds it open.
 
     Told by a typed line rather than ^D: CI once saw Python 3.11 wait 60 s at an empty prompt after ``sendeof()``
-    without printing the newline it prints on reading EOF (not reproduced here in 440 tries); a line reaches
+    without printing the newline it prints on reading EOF (not reproduced here in 740 tries); a line reaches
     the REPL the same way whatever mode the terminal is in when it arrives.
     """
     child.sendline("raise SystemExit")

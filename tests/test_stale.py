@@ -248,6 +248,12 @@ def test_a_join_of_a_table_declared_again_says_which_and_how_to_reload(connectio
     assert module.Node5.primary_key == ["code"] and len(module.Node2 * module.Node5) == 0
 
 
+def _node2_id_gone(connection, schema_name: str, module) -> str:
+    """The stale-table error's words for Node5 declared again without node2_id."""
+    return (f"Table {shown(connection, schema_name, '#node5')} has no column {shown(connection, 'node2_id')} any more "
+            f"on the server: it changed since {module.__name__} was listed")
+
+
 def test_a_restriction_by_a_table_declared_again_or_dropped_says_which(connection, schema_name, module):
     """DataJoint writes ``Node2 & Node5`` as ``... WHERE (node2_id) IN (SELECT node2_id FROM node5)``: once Node5 has
     no node2_id, that names Node2's, and every row of Node2 would match without an error."""
@@ -260,8 +266,7 @@ def test_a_restriction_by_a_table_declared_again_or_dropped_says_which(connectio
                 lambda: counted.fetch()):
         with pytest.raises(dj.errors.UnknownAttributeError) as failure:
             use()
-        assert (f"Table {shown(connection, schema_name, '#node5')} has no column {shown(connection, 'node2_id')} any "
-                f"more on the server: it changed since {module.__name__} was listed" in str(failure.value))
+        assert _node2_id_gone(connection, schema_name, module) in str(failure.value)
     connection.query(f"DROP TABLE {quote(connection, schema_name, '#node5')}")
     with pytest.raises(dj.errors.MissingTableError) as failure:
         len(restricted)
@@ -283,8 +288,7 @@ def test_a_join_whose_tables_share_no_column_any_more_says_so_instead_of_pairing
                 lambda: len(aggregation), lambda: aggregation.fetch()):
         with pytest.raises(dj.errors.UnknownAttributeError) as failure:
             use()
-        assert (f"Table {shown(connection, schema_name, '#node5')} has no column {shown(connection, 'node2_id')} any "
-                f"more on the server: it changed since {module.__name__} was listed" in str(failure.value))
+        assert _node2_id_gone(connection, schema_name, module) in str(failure.value)
     exec(_hint(failure.value), {})
     assert len(module.Node2 * module.Node5) == 4  # what the server pairs now: no shared column, every row
 
